@@ -1,0 +1,249 @@
+"""Open, parse, load and save graphs.
+
+Every graph the code uses is an rdflib :class:`~rdflib.Graph` on the Oxigraph
+store (through the ``oxrdflib`` plugin): rdflib's API, Oxigraph's speed. All
+triples live in the default graph, so SPARQL sees everything without ``GRAPH``.
+
+>>> g = open_graph()                      # bundled ontology and data
+>>> count_triples(g) > 1000
+True
+>>> g2 = open_graph([], ontology=True)    # the ontology alone
+>>> count_triples(g2) < count_triples(g)
+True
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ParseError, StoreError
+from .ontology import DATA_DIR, ONTOLOGY_DIR, ONTOLOGY_FILES, PREFIXES
+
+# file suffix -> pyoxigraph format name
+FORMATS = {
+    ".ttl": "TURTLE",
+    ".turtle": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".ntriples": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".jsonld": "JSON_LD",
+    ".json": "JSON_LD",
+    ".rdf": "RDF_XML",
+    ".owl": "RDF_XML",
+    ".xml": "RDF_XML",
+    ".n3": "N3",
+}
+
+DERIVE_SUPPLIES_TO = """
+CONSTRUCT { ?s ckg:suppliesTo ?c }
+WHERE { ?r a ckg:SupplyRelation ; ckg:supplier ?s ; ckg:customer ?c . }
+"""
+"""The rule that derives the ``ckg:suppliesTo`` shortcut from supply relations."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed file: its path and its triples (as pyoxigraph triples)."""
+
+    path: Path
+    triples: list
+
+
+def ontology_paths() -> list[Path]:
+    """The ontology files that every graph includes (not the SHACL shapes)."""
+    return [ONTOLOGY_DIR / name for name in ONTOLOGY_FILES if (ONTOLOGY_DIR / name).exists()]
+
+
+def default_data_paths() -> list[Path]:
+    """The bundled curated data: every RDF file in ``data/``."""
+    return expand_paths([DATA_DIR])
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given, and the RDF files inside folders (sorted), without duplicates.
+
+    Raises :class:`ParseError` for a path that does not exist or a file of unknown format.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in FORMATS and f.is_file()))
+        elif p.is_file():
+            if p.suffix.lower() not in FORMATS:
+                raise ParseError(str(p), None, f"unknown RDF format {p.suffix!r}; use one of {', '.join(sorted(FORMATS))}")
+            out.append(p)
+        else:
+            raise ParseError(str(p), None, "no such file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def parse_file(path: str | os.PathLike) -> Source:
+    """Parse one RDF file completely, or raise :class:`ParseError` with its line.
+
+    Quads of TriG/N-Quads files are put in the default graph.
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ParseError(str(path), None, f"unknown RDF format {path.suffix!r}")
+    try:
+        parsed = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri())
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+    except SyntaxError as e:
+        raise ParseError(str(path), e.lineno, _clean_syntax_message(str(e.msg if hasattr(e, "msg") else e))) from None
+    except (OSError, ValueError) as e:
+        raise ParseError(str(path), None, str(e)) from None
+    return Source(path, triples)
+
+
+def _clean_syntax_message(msg: str) -> str:
+    # "Parser error between line 3 column 9 and line 4 column 1: Unexpected end of file"
+    head, sep, tail = msg.partition(": ")
+    if sep and head.startswith("Parser error"):
+        col = head.split("column", 1)[1].split()[0] if "column" in head else ""
+        return f"column {col}: {tail}" if col else tail
+    return msg
+
+
+def parse_files(paths: Sequence[str | os.PathLike]) -> list[Source]:
+    """Parse every file before anything is added anywhere (all-or-nothing)."""
+    return [parse_file(p) for p in paths]
+
+
+def derived_triples(triples: Iterable) -> list:
+    """The ``ckg:suppliesTo`` shortcuts implied by ``triples`` (pyoxigraph triples)."""
+    import pyoxigraph as ox
+
+    tmp = ox.Store()
+    tmp.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return list(tmp.query(DERIVE_SUPPLIES_TO, prefixes=PREFIXES))
+
+
+def _wrap(ox_store) -> "rdflib.Graph":  # noqa: F821
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    graph = Graph(store=OxigraphStore(store=ox_store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True)
+    return graph
+
+
+def graph_from_sources(sources: Sequence[Source]) -> "rdflib.Graph":  # noqa: F821
+    """An in-memory Oxigraph-backed rdflib Graph holding ``sources`` and their derived shortcuts."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    triples = [t for s in sources for t in s.triples]
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in derived_triples(triples))
+    return _wrap(store)
+
+
+def open_graph(
+    data: Sequence[str | os.PathLike] | None = None,
+    *,
+    ontology: bool = True,
+    store: str | os.PathLike | None = None,
+) -> "rdflib.Graph":  # noqa: F821
+    """Open the graph the commands work on.
+
+    - ``store``: a persistent Oxigraph store on disk (read-only; ``kg load`` writes it).
+    - otherwise ``data`` (files or folders; default: the bundled ``data/``) in memory,
+      always with the ontology unless ``ontology=False``.
+    """
+    if store is not None:
+        return _wrap(open_store(store, read_only=True))
+    paths = default_data_paths() if data is None else expand_paths(data)
+    if ontology:
+        paths = expand_paths([*ontology_paths(), *paths])
+    return graph_from_sources(parse_files(paths))
+
+
+def open_store(path: str | os.PathLike, *, read_only: bool = False):
+    """Open a persistent pyoxigraph Store, turning lock and path errors into :class:`StoreError`."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    if read_only:
+        if not path.is_dir():
+            raise StoreError(f"{path}: no store here; create one with `kg --store {path} load FILES…`")
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as e:
+            raise StoreError(f"{path}: cannot open the store read-only: {e}") from None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as e:
+        msg = str(e)
+        if "lock" in msg.lower():
+            msg = "another process is writing to this store; try again when it has finished"
+        raise StoreError(f"{path}: {msg}") from None
+
+
+def store_has_ontology(ox_store) -> bool:
+    """Whether a persistent store already holds the ontology header."""
+    return bool(
+        ox_store.query("ASK { <https://w3id.org/cluster-kg/ontology> a <http://www.w3.org/2002/07/owl#Ontology> }")
+    )
+
+
+def add_to_store(ox_store, sources: Sequence[Source]) -> int:
+    """Add parsed sources and their derived shortcuts to a store in one transaction.
+
+    Either every triple is added or none is. Returns the number of triples added
+    (derived shortcuts included).
+    """
+    import pyoxigraph as ox
+
+    triples = [t for s in sources for t in s.triples]
+    triples += derived_triples(triples)
+    ox_store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples])
+    ox_store.flush()
+    return len(triples)
+
+
+def count_triples(graph) -> int:
+    """Number of triples, counted by SPARQL (``len()`` on oxrdflib walks every triple)."""
+    row = next(iter(graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+    return int(row[0])
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write a file through a temporary file in the same folder and a rename.
+
+    A failed write leaves any earlier file at ``path`` intact.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
