@@ -19,9 +19,16 @@ class ParseError(KGError):
 class ValidationFailed(KGError):
     """Data violates the SHACL shapes; ``violations`` holds them."""
 
-    def __init__(self, violations: list):
+    def __init__(self, violations: list, shown: int = 20):
         self.violations = violations
-        super().__init__(f"{len(violations)} SHACL violation(s)")
+        lines = [f"{len(violations)} SHACL violation(s); nothing was added:"]
+        for v in violations[:shown]:
+            where = f"{v.file}:{v.line}" if getattr(v, "line", None) else (getattr(v, "file", None) or "(graph)")
+            label = f" ({v.label})" if getattr(v, "label", None) else ""
+            lines.append(f"  {where}: {v.focus}{label}: {v.message}")
+        if len(violations) > shown:
+            lines.append(f"  … and {len(violations) - shown} more (run kg validate)")
+        super().__init__("\n".join(lines))
 
 
 class QueryRefused(KGError):
@@ -52,3 +59,13 @@ class AmbiguousName(KGError):
 
 class StoreError(KGError):
     """A persistent store cannot be opened or written (missing, locked by another writer)."""
+
+
+class UnknownCluster(UnknownName):
+    """No cluster, region or park matches a name; ``known`` holds the labels of the known clusters."""
+
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(name, known)
+        self.known = known
+        hint = f" Known clusters: {', '.join(known)}." if known else ""
+        self.args = (f"no cluster, region or park is called {name!r}.{hint}",)

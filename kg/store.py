@@ -247,3 +247,38 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
             pass
         raise
     return path
+
+
+def load_into_store(store_dir: str | os.PathLike, files: Sequence[str | os.PathLike], *, validate: bool = True) -> dict:
+    """Parse, validate and add ``files`` to the persistent store at ``store_dir``, all or nothing.
+
+    Every file is parsed before anything is written; with ``validate`` the store's
+    current graph plus the new files must pass the SHACL shapes
+    (:class:`~kg.errors.ValidationFailed` otherwise). The ontology is added with the
+    first load. The write is one transaction: the store holds all of it or none.
+    """
+    from .errors import ValidationFailed
+
+    paths = expand_paths(files)
+    sources = parse_files(paths)
+    store = open_store(store_dir)
+    add_ontology = not store_has_ontology(store)
+    if add_ontology:
+        sources = parse_files(ontology_paths()) + sources
+    if validate:
+        import pyoxigraph as ox
+
+        from .validate import validate as run_validation
+
+        existing = Source(Path(store_dir), [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())])
+        violations = [v for v in run_validation(graph_from_sources([existing, *sources])) if v.severity == "Violation"]
+        if violations:
+            raise ValidationFailed(violations)
+    added = add_to_store(store, sources)
+    return {
+        "store": str(store_dir),
+        "files": len(paths),
+        "triples_added": added,
+        "ontology_added": add_ontology,
+        "validated": validate,
+    }
