@@ -1,0 +1,219 @@
+"""The foundation commands through click's CliRunner, with exact output on the bundled data."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
+@prefix ckr: <https://w3id.org/cluster-kg/id/> .
+@prefix ckp: <https://w3id.org/cluster-kg/product/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+"""
+
+GOOD = PREFIXES + """
+ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
+ckr:ev a ckg:Evidence ; prov:value "A supplies B with alumina." ; prov:hadPrimarySource ckr:art .
+ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
+    prov:wasDerivedFrom ckr:ev .
+"""
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def run(runner, *args):
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_find_exact_output(runner):
+    result = run(runner, "find", "Innovation Metal", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "rank,name,kind,cluster,matched,score,iri\n"
+        "1,\"Shandong Innovation Metal Technology Co., Ltd.\",firm,Binzhou high-end aluminium industry cluster,"
+        "Innovation Metal,1,https://w3id.org/cluster-kg/id/innovation-metal\n"
+        "2,Innovation Group,group,Binzhou high-end aluminium industry cluster,Innovation Group,0.55,"
+        "https://w3id.org/cluster-kg/id/innovation-group\n"
+    )
+
+
+def test_find_chinese_and_suffixes(runner):
+    result = run(runner, "find", "魏桥创业集团有限公司", "--format", "json", "--limit", "1")
+    assert json.loads(result.output)[0]["iri"] == "https://w3id.org/cluster-kg/id/weiqiao-group"
+
+
+def test_find_nothing_is_a_clear_error(runner):
+    result = runner.invoke(cli, ["find", "zzqqxx"])
+    assert result.exit_code == 1
+    assert result.output == "Error: no entity is called 'zzqqxx'.\n"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_query_formats(runner, tmp_path, fmt):
+    data = tmp_path / "g.ttl"
+    data.write_text(GOOD, encoding="utf-8")
+    result = run(runner, "--data", str(data), "query", "--name", "suppliers-of-firm", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    expected = {
+        "table": (
+            "customer      supplier       product  share    inferred  quote                       source\n"
+            "------------  -------------  -------  -------  --------  --------------------------  ------\n"
+            "Beta Smelter  Alpha Alumina  alumina  unknown  false     A supplies B with alumina.  t.txt\n"
+        ),
+        "csv": "customer,supplier,product,share,inferred,quote,source\n"
+        "Beta Smelter,Alpha Alumina,alumina,unknown,false,A supplies B with alumina.,t.txt\n",
+        "tsv": "customer\tsupplier\tproduct\tshare\tinferred\tquote\tsource\n"
+        "Beta Smelter\tAlpha Alumina\talumina\tunknown\tfalse\tA supplies B with alumina.\tt.txt\n",
+    }
+    if fmt == "json":
+        assert json.loads(result.output) == [
+            {
+                "customer": "Beta Smelter",
+                "supplier": "Alpha Alumina",
+                "product": "alumina",
+                "share": "unknown",
+                "inferred": False,
+                "quote": "A supplies B with alumina.",
+                "source": "t.txt",
+            }
+        ]
+    else:
+        assert result.output == expected[fmt]
+
+
+def test_query_param_resolves_names(runner):
+    result = run(runner, "query", "--name", "suppliers-of-firm", "--param", "firm=Boeing company", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("Boeing,Shandong Yuhang Special Alloy Equipment Co.,aluminium plate,")
+
+
+def test_query_from_file_and_limit(runner, tmp_path):
+    q = tmp_path / "q.rq"
+    q.write_text("SELECT ?s WHERE { ?s a ckg:Article } ORDER BY ?s", encoding="utf-8")
+    result = run(runner, "query", "-f", str(q), "--limit", "2", "--format", "csv")
+    assert result.output == "s\nckr:article-000\nckr:article-001\n"
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "SERVICE is not allowed"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM is not allowed"),
+        ("LOAD <http://x/y.ttl>", "LOAD is not allowed"),
+        ("DELETE WHERE { ?s ?p ?o }", "updates (DELETE) are not allowed"),
+    ],
+)
+def test_query_refusals(runner, query, message):
+    result = runner.invoke(cli, ["query", query])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {message}")
+    assert "Traceback" not in result.output
+
+
+def test_query_needs_exactly_one_source(runner):
+    result = runner.invoke(cli, ["query"])
+    assert result.exit_code == 2
+    assert "give exactly one of" in result.output
+
+
+def test_queries_lists_canned(runner):
+    result = run(runner, "queries", "--format", "csv")
+    names = [line.split(",")[0] for line in result.output.splitlines()[1:]]
+    assert names[:3] == ["cohorts", "cooperations", "customers-of-firm"]
+    assert len(names) >= 10
+    assert "suppliers-of-firm,firm," in result.output
+
+
+def test_bad_file_gives_file_and_line(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "ckr:a skos:prefLabel \"x\"@en\nckr:b ckg:note \"y\" .\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--data", str(bad), "find", "x"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad}:8: ")
+    assert "Traceback" not in result.output
+
+
+def test_load_then_query_the_store(runner, tmp_path):
+    data = tmp_path / "g.ttl"
+    data.write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "store"
+    result = run(runner, "load", str(data), "--store", str(store), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)[0]
+    assert report["files"] == 1 and report["ontology_added"] is True and report["validated"] is True
+    result = run(runner, "--store", str(store), "query", "--name", "suppliers-of-firm", "--format", "csv")
+    assert result.output.splitlines()[1] == "Beta Smelter,Alpha Alumina,alumina,unknown,false,A supplies B with alumina.,t.txt"
+
+
+def _count(runner, store):
+    out = run(runner, "--store", str(store), "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
+    return int(out.output.splitlines()[1])
+
+
+def test_load_is_all_or_nothing_on_parse_error(runner, tmp_path):
+    good = tmp_path / "g.ttl"
+    good.write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "store"
+    run(runner, "load", str(good), "--store", str(store))
+    before = _count(runner, store)
+    other = tmp_path / "h.ttl"
+    other.write_text(PREFIXES + 'ckr:c a ckg:Firm ; skos:prefLabel "Gamma"@en ; prov:wasDerivedFrom ckr:ev .\n')
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "ckr:x ckg:note .\n", encoding="utf-8")
+    result = runner.invoke(cli, ["load", str(other), str(bad), "--store", str(store)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad}:7: ")
+    assert _count(runner, store) == before
+
+
+def test_load_refuses_invalid_data_and_adds_nothing(runner, tmp_path):
+    good = tmp_path / "g.ttl"
+    good.write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "store"
+    run(runner, "load", str(good), "--store", str(store))
+    before = _count(runner, store)
+    invalid = tmp_path / "i.ttl"
+    invalid.write_text(PREFIXES + "ckr:r2 a ckg:SupplyRelation ; ckg:supplier ckr:a .\n", encoding="utf-8")
+    result = runner.invoke(cli, ["load", str(invalid), "--store", str(store)])
+    assert result.exit_code == 1
+    assert "SHACL violation(s); nothing was added" in result.output
+    assert _count(runner, store) == before
+    result = run(runner, "load", str(invalid), "--store", str(store), "--no-validate")
+    assert result.exit_code == 0
+    assert _count(runner, store) > before
+
+
+def test_load_needs_a_store(runner, tmp_path):
+    data = tmp_path / "g.ttl"
+    data.write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(cli, ["load", str(data)])
+    assert result.exit_code == 2
+    assert "kg load needs a store" in result.output
+
+
+def test_info_on_bundled_data(runner):
+    result = run(runner, "info", "--format", "json")
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output)
+    assert info["supply_relations"] == 9  # 3 Weiqiao + 1 inferred + 4 Taiyi + 1 Yuhang (data/binzhou.ttl)
+    assert info["inferred_supply_relations"] == 1
+    assert info["supplies_to"] == 9  # one shortcut per distinct supplier-customer pair
+    assert [s["identifier"] for s in info["sources"]] == [
+        "000_b913c0559ea5575b.txt",
+        "001_9a88c2410cca9245.txt",
+        "002_e380d923ee963a02.txt",
+        "003_1834340446344a4b.txt",
+        "004_ab0d5d21d8628090.txt",
+    ]
+    assert info["classes"]["Article"] == 5
+    assert info["classes"]["IndustrialCluster"] == 4
+    assert info["validation"] == {"conforms": True, "violations": 0}
