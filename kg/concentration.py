@@ -72,7 +72,11 @@ class Concentration:
         guessed = [s for s in self.suppliers if not s.stated]
         if not guessed:
             return None
-        who = "the supplier" if len(self.suppliers) == 1 else f"{len(guessed)} of {len(self.suppliers)} suppliers"
+        who = (
+            "the supplier"
+            if len(self.suppliers) == 1
+            else f"{len(guessed)} of {len(self.suppliers)} suppliers"
+        )
         return (
             f"{self.customer_label}: share of {self.product_label} not stated for {who}; "
             f"{'assumed to be all of it' if len(self.suppliers) == 1 else 'split evenly'}"
@@ -129,26 +133,49 @@ def input_suppliers(network, customer: str) -> dict[str, dict[str, dict]]:
     out: dict[str, dict[str, dict]] = {}
     for supplier in sorted(network.predecessors(customer)):
         for rel in network.edges[supplier, customer].get("relations", ()):
-            product = rel.get("product") or ""
-            facts = out.setdefault(product, {}).setdefault(
-                supplier,
-                {"share": None, "share_wording": None, "relations": [], "quotes": [], "sources": [], "inferred": True, "label": ""},
-            )
-            share = rel.get("share")
-            if share is not None:
-                facts["share"] = share if facts["share"] is None else max(facts["share"], share)
-            if rel.get("share_wording") and not facts["share_wording"]:
-                facts["share_wording"] = rel["share_wording"]
-            for key, value in (("relations", rel.get("iri")), ("quotes", rel.get("quote")), ("sources", rel.get("source"))):
-                if value and value not in facts[key]:
-                    facts[key].append(value)
-            facts["inferred"] = facts["inferred"] and bool(rel.get("inferred"))
-            if not facts["label"]:
-                facts["label"] = rel.get("product_label") or product
+            for product in rel.get("products") or [rel.get("product") or ""]:
+                _add(out, supplier, product, rel)
     return out
 
 
-def concentration(network, *, customers: Iterable[str] | None = None, essential=None) -> list[Concentration]:
+def _add(out: dict, supplier: str, product: str, rel: dict) -> None:
+    facts = out.setdefault(product, {}).setdefault(
+        supplier,
+        {
+            "share": None,
+            "share_wording": None,
+            "relations": [],
+            "quotes": [],
+            "sources": [],
+            "inferred": True,
+            "label": "",
+        },
+    )
+    share = rel.get("share")
+    if share is not None:
+        facts["share"] = share if facts["share"] is None else max(facts["share"], share)
+    if rel.get("share_wording") and not facts["share_wording"]:
+        facts["share_wording"] = rel["share_wording"]
+    for key, value in (
+        ("relations", rel.get("iri")),
+        ("quotes", rel.get("quote")),
+        ("sources", rel.get("source")),
+    ):
+        if value and value not in facts[key]:
+            facts[key].append(value)
+    facts["inferred"] = facts["inferred"] and bool(rel.get("inferred"))
+    if not facts["label"]:
+        main = rel.get("product") or ""
+        facts["label"] = (rel.get("product_label") if product == main else None) or _tail(product)
+
+
+def _tail(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
+
+
+def concentration(
+    network, *, customers: Iterable[str] | None = None, essential=None
+) -> list[Concentration]:
     """HHI, effective number of suppliers and sole-supplier flag per customer and input.
 
     With ``essential`` (a :class:`kg.esri.EssentialMap`) the inputs are grouped
@@ -188,7 +215,9 @@ def concentration(network, *, customers: Iterable[str] | None = None, essential=
 
 
 def _row(network, customer, key, products, inputs, essential_flag, essential) -> Concentration:
-    per_product = {p: product_shares({s: f["share"] for s, f in inputs[p].items()}) for p in products}
+    per_product = {
+        p: product_shares({s: f["share"] for s, f in inputs[p].items()}) for p in products
+    }
     suppliers = sorted({s for p in products for s in inputs[p]})
     shares = []
     for s in suppliers:

@@ -2,10 +2,11 @@ r"""Economic Systemic Risk Index (ESRI): how much of a network's production a fi
 
 After Diem, Borsos, Reisch, Kertész and Thurner, "Quantifying firm-level
 economic systemic risk from nation-wide supply networks", Scientific Reports
-12:7719 (2022), arXiv:2104.07260. The definitions below follow the paper's
-model as restated in later work of the same group and of others (the
-ESRIcascade.jl documentation, Devetak and Klimek; the multilayer bank–firm
-model that restates eqs. 5–13), with our departures marked **[ours]**.
+12:7719 (2022), arXiv:2104.07260. We could not read the published text
+itself; the equations below are the paper's model as two later works restate
+it (the mathematical-model page of ESRIcascade.jl, Devetak and Klimek, checked
+against the reference cascade code of Diem et al.; and a multilayer bank–firm
+model that restates its eqs. 5–13), with our departures marked **[ours]**.
 
 The model
 ---------
@@ -41,8 +42,10 @@ threshold (0.01 in the paper). Then ``h_i = min(h_i^d, h_i^u)`` and
     ESRI_f = sum_i  s_i * (1 - h_i)  /  sum_i s_i
 
 the output-weighted share of the network's production lost, the failing firm's
-own output included. The paper's ``h`` never rises (each map is monotone and
-starts at ``psi <= 1``), so taking the minimum with ``h_i(t)`` changes nothing.
+own output included. The two shocks do not mix: a customer cut off from its
+inputs does not, in turn, cut its own suppliers' sales. Here ``h`` never rises
+(each map is monotone and starts at ``psi <= 1``), so taking the minimum with
+``h_i(t)`` would change nothing.
 
 Departures, because the articles give less than a VAT data set **[ours]**
 ----------------------------------------------------------------------------
@@ -61,7 +64,8 @@ Departures, because the articles give less than a VAT data set **[ours]**
    supplier has its share of the group: the stated ``ckg:share``, or, where no
    share is stated, an even split of what the stated shares leave
    (:func:`kg.concentration.product_shares`). A group of several products
-   averages the supplier's shares of them.
+   averages the supplier's shares of them; a relation naming several products
+   counts for each.
 3. *Sales* (``w_ij / R_i``) are split by the stated supply volumes when every
    sale of the supplier states one in one unit, otherwise by the customers'
    weights (a cohort of 60 firms buys as much as 60 firms; a firm counts 1).
@@ -85,9 +89,9 @@ One cascade touches only the nodes downstream (descendants) and upstream
 (ancestors) of the failing firm, so it costs one sparse propagation over that
 part of the network. ``esri(network, top=K)`` computes the index only for the
 ``K`` candidates with the largest dominated weight (the weight of the firms
-every supply path to which runs through the candidate, from the dominator tree)
-and then weighted out-degree; the results say so. This is a heuristic: a firm
-outside the candidates can have a larger index.
+every supply path to which runs through the candidate, from
+:func:`kg.risk.dominator_tree`) and then weighted out-degree; the results say
+so. This is a heuristic: a firm outside the candidates can have a larger index.
 
 Examples
 --------
@@ -118,6 +122,9 @@ THRESHOLD = 0.01
 """The paper's convergence threshold on the largest change of health in a round."""
 
 MAX_ROUNDS = 100
+
+EPS = 1e-12
+"""Losses below this are rounding, not losses."""
 
 ESSENTIAL_QUERY = """
 SELECT DISTINCT ?in ?out ?a ?ess ?label WHERE {
@@ -157,10 +164,10 @@ class EssentialMap:
         found = [self.feeds[(product, o)] for o in outputs if (product, o) in self.feeds]
         if not found:
             return product, False
-        essential = sorted(c for c, e in found if e)
+        essential = [c for c, e in found if e]
         if essential:
-            return essential[0], True
-        return sorted(c for c, _ in found)[0], False
+            return min(essential), True
+        return min(c for c, _ in found), False
 
 
 def essential_map(graph) -> EssentialMap:
@@ -195,8 +202,8 @@ def essential_map(graph) -> EssentialMap:
     for key, found in candidates.items():
         essential = {c for c, e in found if e}
         pool = essential or {c for c, _ in found}
-        narrowest = sorted(c for c in pool if not any(o != c and (o, c) in within for o in pool))
-        feeds[key] = (narrowest[0], bool(essential))
+        narrowest = [c for c in pool if not any(o != c and (o, c) in within for o in pool)]
+        feeds[key] = (min(narrowest or pool), bool(essential))  # `or pool`: a cycle in skos:broader
     return EssentialMap(feeds, labels)
 
 
@@ -230,10 +237,14 @@ class EsriResult:
     label: str
     kind: str
     esri: float
-    rank: int  # 1 = riskiest; equal indices share a rank
+    #: the firm's own share of the network's output (part of ``esri``; the rest is lost by others)
+    own: float
+    #: 1 = riskiest; equal indices share a rank
+    rank: int
     rounds: int
     converged: bool
-    affected: tuple[tuple[str, float], ...]  # (node, loss 1 - h) for every other node that loses, largest first
+    #: (node, loss 1 - h) for every other node that loses, largest loss first
+    affected: tuple[tuple[str, float], ...]
     lost_weight: float
     total_weight: float
     assumptions: tuple[str, ...]
@@ -244,36 +255,56 @@ class _Model:
     weight: dict[str, float]
     total: float
     basis: str
-    essential_inputs: dict[str, list[list[tuple[str, float]]]]  # customer -> per essential group [(supplier, L)]
-    other_inputs: dict[str, list[tuple[str, float]]]  # customer -> [(supplier, L / S_i)] over non-essential groups
+    #: customer -> one [(supplier, L)] list per essential input group
+    essential_inputs: dict[str, list[list[tuple[str, float]]]]
+    #: customer -> [(supplier, L / S_i)] over its non-essential groups
+    other_inputs: dict[str, list[tuple[str, float]]]
     sales: dict[str, list[tuple[str, float]]]  # supplier -> [(customer, w_ij / R_i)]
-    notes: dict[str, list[str]]  # node -> what its inputs and sales assume
+    down_notes: dict[str, list[str]]  # customer -> what its input coefficients assume
+    up_notes: dict[str, list[str]]  # supplier -> what its sales coefficients assume
+    own_notes: dict[str, list[str]]  # node -> what its weight assumes
     general: list[str]
 
 
 def prepare(network, *, essential: EssentialMap | None = None, weights: str = "auto") -> _Model:
     """Precompute the impact coefficients of a network (done once for many cascades)."""
     weight, basis = _weights(network, weights)
-    model = _Model(weight, sum(weight.values()), basis, {}, {}, {}, {}, [])
+    model = _Model(weight, sum(weight.values()), basis, {}, {}, {}, {}, {}, {}, [])
     model.general.append(f"output weights: {basis}")
     if essential is None:
-        model.general.append("no product scheme given: every input counted as non-essential (linear)")
-    for customer in network.nodes:
-        _prepare_inputs(network, model, customer, essential)
-        _prepare_sales(network, model, customer)
+        model.general.append(
+            "no product scheme given: every input counted as non-essential (linear)"
+        )
+    for node in network.nodes:
+        _prepare_inputs(network, model, node, essential)
+        _prepare_sales(network, model, node)
+        data = network.nodes[node]
+        if (
+            data.get("kind") == "cohort"
+            and data.get("member_count") is None
+            and basis.startswith("firm count")
+        ):
+            model.own_notes[node] = [
+                f"{_label(network, node)}: a cohort whose size no source states; counted as 1 firm"
+            ]
     return model
 
 
 def _weights(network, weights: str) -> tuple[dict[str, float], str]:
     nodes = list(network.nodes)
     capacity = [network.nodes[n].get("capacity") for n in nodes]
-    if weights == "capacity" or (weights == "auto" and nodes and all(c is not None and c > 0 for c in capacity)):
+    if weights == "capacity" or (
+        weights == "auto" and nodes and all(c is not None and c > 0 for c in capacity)
+    ):
         return {n: float(c or 0.0) for n, c in zip(nodes, capacity)}, "capacity (t/yr)"
     if weights not in ("auto", "weight"):
         values = {n: float(network.nodes[n].get(weights) or 0.0) for n in nodes}
         return values, f"node attribute {weights!r}"
     values = {n: float(network.nodes[n].get("weight") or 1) for n in nodes}
-    return values, "firm count (a firm counts 1, a cohort its member count); capacities are not known for every node"
+    return (
+        values,
+        "firm count (a firm counts 1, a cohort its member count); capacities are not known for every node",
+    )
 
 
 def _prepare_inputs(network, model: _Model, customer, essential: EssentialMap | None) -> None:
@@ -282,13 +313,15 @@ def _prepare_inputs(network, model: _Model, customer, essential: EssentialMap | 
         return
     label = _label(network, customer)
     outputs = network.nodes[customer].get("products") or []
-    notes = model.notes.setdefault(customer, [])
+    notes = model.down_notes.setdefault(customer, [])
     if essential is not None and not outputs:
         notes.append(f"{label}: products unknown, so no input counted as essential")
     groups: dict[str, list[str]] = {}
     is_essential: dict[str, bool] = {}
     for product in sorted(inputs):
-        key, flag = essential.classify(product, outputs) if essential is not None else (product, False)
+        key, flag = (
+            essential.classify(product, outputs) if essential is not None else (product, False)
+        )
         groups.setdefault(key, []).append(product)
         is_essential[key] = is_essential.get(key, False) or flag
     others = []
@@ -301,13 +334,18 @@ def _prepare_inputs(network, model: _Model, customer, essential: EssentialMap | 
                 what = inputs[product][guessed[0]]["label"] or product
                 notes.append(
                     f"{label}: share of {what} not stated for "
-                    + (f"its sole supplier {_label(network, guessed[0])}; taken as all of it"
-                       if len(split) == 1 else f"{len(guessed)} of {len(split)} suppliers; split evenly")
+                    + (
+                        f"its sole supplier {_label(network, guessed[0])}; taken as all of it"
+                        if len(split) == 1
+                        else f"{len(guessed)} of {len(split)} suppliers; split evenly"
+                    )
                 )
             for s, (share, _) in split.items():
                 shares[s] = shares.get(s, 0.0) + share / len(products)
                 if inputs[product][s]["inferred"]:
-                    notes.append(f"{_label(network, s)} → {label} ({inputs[product][s]['label'] or product}): inferred link, not stated")
+                    notes.append(
+                        f"{_label(network, s)} → {label} ({inputs[product][s]['label'] or product}): inferred link, not stated"
+                    )
         links = sorted(shares.items())
         if is_essential[key]:
             model.essential_inputs.setdefault(customer, []).append(links)
@@ -325,7 +363,9 @@ def _prepare_sales(network, model: _Model, supplier) -> None:
     units = set()
     for c in customers:
         rels = network.edges[supplier, c].get("relations", ())
-        stated = [(r.get("volume"), r.get("volume_unit")) for r in rels if r.get("volume") is not None]
+        stated = [
+            (r.get("volume"), r.get("volume_unit")) for r in rels if r.get("volume") is not None
+        ]
         if stated:
             volumes[c] = sum(v for v, _ in stated)
             units.update(u for _, u in stated)
@@ -338,10 +378,14 @@ def _prepare_sales(network, model: _Model, supplier) -> None:
         model.sales[supplier] = [(c, 1 / len(customers)) for c in customers]
     else:
         model.sales[supplier] = [(c, model.weight.get(c, 0.0) / total) for c in customers]
+    notes = model.up_notes.setdefault(supplier, [])
     if len(customers) > 1:
-        model.notes.setdefault(supplier, []).append(
+        notes.append(
             f"{_label(network, supplier)}: sales volumes not stated; sales split by customer weight"
         )
+    notes.append(
+        f"{_label(network, supplier)}: sales to customers the sources do not name are unknown and not counted"
+    )
 
 
 def cascade(
@@ -383,7 +427,8 @@ def cascade(
         new_d = {i: _downstream(model, i, hd) for i in down}
         new_u = {i: _upstream(model, i, hu) for i in up}
         delta = max(
-            [abs(v - hd.get(i, 1.0)) for i, v in new_d.items()] + [abs(v - hu.get(i, 1.0)) for i, v in new_u.items()],
+            [abs(v - hd.get(i, 1.0)) for i, v in new_d.items()]
+            + [abs(v - hu.get(i, 1.0)) for i, v in new_u.items()],
             default=0.0,
         )
         hd.update(new_d)
@@ -394,10 +439,16 @@ def cascade(
             break
     health = {i: min(hd.get(i, 1.0), hu.get(i, 1.0)) for i in sorted(set(hd) | set(hu))}
     lost = sum(model.weight.get(i, 0.0) * (1.0 - h) for i, h in health.items())
-    notes = list(model.general)
+    notes = list(model.general) + model.own_notes.get(firm, [])
     for i in sorted(health):
-        if health[i] < 1.0 and i != firm:
-            notes.extend(model.notes.get(i, ()))
+        if i == firm:
+            continue
+        if hd.get(i, 1.0) < 1.0 - EPS:
+            notes.extend(model.down_notes.get(i, ()))
+        if hu.get(i, 1.0) < 1.0 - EPS:
+            notes.extend(model.up_notes.get(i, ()))
+        if health[i] < 1.0 - EPS:
+            notes.extend(model.own_notes.get(i, ()))
     if not converged:
         notes.append(f"did not converge within {max_rounds} rounds")
     return Cascade(
@@ -456,7 +507,7 @@ def esri(
         if top < 1:
             raise ValueError(f"top must be at least 1, not {top}")
         if top < len(chosen):
-            ranked = candidates(network, weights=model.weight)
+            ranked = candidates(network)
             allowed = set(chosen)
             chosen = [f for f in ranked if f in allowed][:top]
             pruned = (
@@ -467,7 +518,7 @@ def esri(
     for f in chosen:
         c = cascade(network, f, threshold=threshold, max_rounds=max_rounds, model=model)
         affected = sorted(
-            ((i, 1.0 - h) for i, h in c.health.items() if i != f and h < 1.0),
+            ((i, 1.0 - h) for i, h in c.health.items() if i != f and h < 1.0 - EPS),
             key=lambda x: (-x[1], -model.weight.get(x[0], 0.0), x[0]),
         )
         results.append((f, c, tuple(affected)))
@@ -485,6 +536,7 @@ def esri(
                 label=_label(network, f),
                 kind=network.nodes[f].get("kind", ""),
                 esri=c.esri,
+                own=model.weight.get(f, 0.0) / model.total if model.total > 0 else 0.0,
                 rank=rank,
                 rounds=c.rounds,
                 converged=c.converged,
@@ -497,54 +549,25 @@ def esri(
     return out
 
 
-def candidates(network, *, weights: Mapping[str, float] | None = None) -> list[str]:
+def candidates(network) -> list[str]:
     """Nodes ordered for ESRI pruning: dominated weight, then weighted out-degree, then IRI.
 
     The dominated weight of a node is the weight of the nodes it dominates in
-    the supply network (every supply path from a source to them runs through it).
+    the supply network (every supply path to them runs through it), from
+    :func:`kg.risk.dominator_tree`; the weighted out-degree adds its customers' weights.
 
-    >>> import networkx as nx
-    >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("d", "c")])
-    >>> candidates(g)
+    >>> from kg.network import network_from_edges
+    >>> candidates(network_from_edges([("a", "b"), ("b", "c"), ("d", "c")], weight={"c": 5}))
     ['a', 'b', 'd', 'c']
     """
-    if weights is None:
-        weights = {n: float(network.nodes[n].get("weight") or 1) for n in network.nodes}
-    dominated = dominated_weights(network, weights)
-    out_degree = {n: sum(weights.get(c, 0.0) for c in network.successors(n)) for n in network.nodes}
-    return sorted(network.nodes, key=lambda n: (-dominated.get(n, 0.0), -out_degree[n], n))
+    from .risk import dominator_tree
 
-
-def dominated_weights(network, weights: Mapping[str, float]) -> dict[str, float]:
-    """Weight of the nodes each node dominates (itself excluded), from the dominator tree.
-
-    A virtual root feeds every node of a source component (no supplier outside it).
-
-    >>> import networkx as nx
-    >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("d", "c")])
-    >>> dominated_weights(g, {"a": 1, "b": 1, "c": 1, "d": 1})
-    {'a': 1.0, 'b': 0.0, 'c': 0.0, 'd': 0.0}
-    """
-    import networkx as nx
-
-    root = ("__root__",)
-    g = nx.DiGraph()
-    g.add_nodes_from(network.nodes)
-    g.add_edges_from(network.edges)
-    cond = nx.condensation(network)
-    for component in cond.nodes:
-        if cond.in_degree(component) == 0:
-            g.add_edges_from((root, n) for n in cond.nodes[component]["members"])
-    idom = nx.immediate_dominators(g, root)
-    children: dict = {}
-    for n, d in idom.items():
-        if n != root:
-            children.setdefault(d, []).append(n)
-    total: dict = {}
-    order = list(nx.dfs_preorder_nodes(nx.DiGraph([(d, n) for d, ns in children.items() for n in ns]), root)) if children else []
-    for n in reversed(order):
-        total[n] = sum(total[c] + float(weights.get(c, 0.0)) for c in children.get(n, ()))
-    return {n: total.get(n, 0.0) for n in sorted(network.nodes)}
+    dominated = dominator_tree(network).weight
+    out_degree = {
+        n: sum(network.nodes[c].get("weight") or 1 for c in network.successors(n))
+        for n in network.nodes
+    }
+    return sorted(network.nodes, key=lambda n: (-dominated.get(n, 0), -out_degree[n], n))
 
 
 def _label(network, node) -> str:

@@ -139,7 +139,7 @@ def find(graph, name: str, *, kinds: set[str] | None = None, limit: int = 10) ->
     for iri, ent in _entities(graph).items():
         if kinds and ent["kind"] not in kinds:
             continue
-        for label, _lang, _pref in ent["labels"]:
+        for label, _lang, _pref in sorted(ent["labels"], key=lambda t: (not t[2], t[1] != "en", t[0])):
             norm = normalise(label)
             if not norm:
                 continue
@@ -152,7 +152,7 @@ def find(graph, name: str, *, kinds: set[str] | None = None, limit: int = 10) ->
                 if score < 0.48:
                     continue
             old = best.get(iri)
-            if old is None or score > old.score:
+            if old is None or score > old.score:  # labels come preferred first: ties keep the preferred
                 best[iri] = Match(iri, ent["label"], ent["kind"], ent["cluster"], label, round(score, 3))
     ranked = sorted(best.values(), key=lambda m: (-m.score, _KIND_RANK_BY_NAME.get(m.kind, 99), m.label))
     return ranked[:limit]

@@ -73,6 +73,7 @@ class CKG(DefinedNamespace):
     customer: URIRef
     essentialFeedstockFor: URIRef
     feedstockFor: URIRef
+    floorArea: URIRef
     headquarteredIn: URIRef
     inCluster: URIRef
     inferenceRule: URIRef

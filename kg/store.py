@@ -39,11 +39,16 @@ FORMATS = {
     ".n3": "N3",
 }
 
-DERIVE_SUPPLIES_TO = """
-CONSTRUCT { ?s ckg:suppliesTo ?c }
-WHERE { ?r a ckg:SupplyRelation ; ckg:supplier ?s ; ckg:customer ?c . }
+DERIVE_SHORTCUTS = """
+CONSTRUCT { ?s ckg:suppliesTo ?c . ?g ckg:subsidiary ?f . }
+WHERE {
+  { ?r a ckg:SupplyRelation ; ckg:supplier ?s ; ckg:customer ?c . }
+  UNION
+  { ?f ckg:parentOrganization ?g . }
+}
 """
-"""The rule that derives the ``ckg:suppliesTo`` shortcut from supply relations."""
+"""The rules the loader applies: ``ckg:suppliesTo`` from supply relations, ``ckg:subsidiary``
+as the inverse of ``ckg:parentOrganization``. Data files never write either."""
 
 
 @dataclass(frozen=True)
@@ -125,12 +130,12 @@ def parse_files(paths: Sequence[str | os.PathLike]) -> list[Source]:
 
 
 def derived_triples(triples: Iterable) -> list:
-    """The ``ckg:suppliesTo`` shortcuts implied by ``triples`` (pyoxigraph triples)."""
+    """The derived triples (:data:`DERIVE_SHORTCUTS`) implied by ``triples`` (pyoxigraph triples)."""
     import pyoxigraph as ox
 
     tmp = ox.Store()
     tmp.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    return list(tmp.query(DERIVE_SUPPLIES_TO, prefixes=PREFIXES))
+    return list(tmp.query(DERIVE_SHORTCUTS, prefixes=PREFIXES))
 
 
 def _wrap(ox_store) -> "rdflib.Graph":  # noqa: F821
@@ -160,13 +165,19 @@ def open_graph(
     *,
     ontology: bool = True,
     store: str | os.PathLike | None = None,
+    endpoint: str | None = None,
 ) -> "rdflib.Graph":  # noqa: F821
     """Open the graph the commands work on.
 
+    - ``endpoint``: the query URL of a SPARQL 1.1 Protocol server (see :mod:`kg.remote`).
     - ``store``: a persistent Oxigraph store on disk (read-only; ``kg load`` writes it).
     - otherwise ``data`` (files or folders; default: the bundled ``data/``) in memory,
       always with the ontology unless ``ontology=False``.
     """
+    if endpoint is not None:
+        from .remote import open_remote
+
+        return open_remote(endpoint)
     if store is not None:
         return _wrap(open_store(store, read_only=True))
     paths = default_data_paths() if data is None else expand_paths(data)
@@ -249,6 +260,23 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     return path
 
 
+def _store_triples(store) -> list:
+    import pyoxigraph as ox
+
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def _check_before_load(existing: Source, sources: Sequence[Source]) -> None:
+    """Validate a store's triples plus ``sources``; raise :class:`ValidationFailed` on violations."""
+    from .errors import ValidationFailed
+    from .validate import validate as run_validation
+
+    graph = graph_from_sources([existing, *sources])
+    violations = [v for v in run_validation(graph) if v.severity == "Violation"]
+    if violations:
+        raise ValidationFailed(violations)
+
+
 def load_into_store(store_dir: str | os.PathLike, files: Sequence[str | os.PathLike], *, validate: bool = True) -> dict:
     """Parse, validate and add ``files`` to the persistent store at ``store_dir``, all or nothing.
 
@@ -257,8 +285,6 @@ def load_into_store(store_dir: str | os.PathLike, files: Sequence[str | os.PathL
     (:class:`~kg.errors.ValidationFailed` otherwise). The ontology is added with the
     first load. The write is one transaction: the store holds all of it or none.
     """
-    from .errors import ValidationFailed
-
     paths = expand_paths(files)
     sources = parse_files(paths)
     store = open_store(store_dir)
@@ -266,15 +292,12 @@ def load_into_store(store_dir: str | os.PathLike, files: Sequence[str | os.PathL
     if add_ontology:
         sources = parse_files(ontology_paths()) + sources
     if validate:
-        import pyoxigraph as ox
-
-        from .validate import validate as run_validation
-
-        existing = Source(Path(store_dir), [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())])
-        violations = [v for v in run_validation(graph_from_sources([existing, *sources])) if v.severity == "Violation"]
-        if violations:
-            raise ValidationFailed(violations)
+        existing = Source(Path(store_dir), _store_triples(store))
+        del store  # closed while validating, so an error's traceback does not keep it locked
+        _check_before_load(existing, sources)
+        store = open_store(store_dir)
     added = add_to_store(store, sources)
+    del store
     return {
         "store": str(store_dir),
         "files": len(paths),

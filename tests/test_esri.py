@@ -1,0 +1,393 @@
+"""The systemic risk index (kg/esri.py) on a seven-node network computed by hand.
+
+The network (edges supplier → customer, product; shares where stated)::
+
+    A (smelter, metal)  ──metal──▶ B (mill, strip)      P (power plant) ──power──▶ B
+    A ──metal──▶ C (mill, strip) ◀──metal── D (smelter, metal)
+    A ──metal──▶ F (cohort of 4 mills, strip; share "basically", no number)
+    B ──strip, share 0.7──▶ E (parts maker) ◀──strip, share 0.3── C
+    E ──scrap──▶ D ◀──power── P                    (cycle D → C → E → D)
+
+Scheme: metal is essential for strip; strip and power are non-essential
+feedstocks; scrap is declared for nothing (non-essential). Weights: F 4, every
+other node 1; total 10.
+
+Impact coefficients
+-------------------
+Downstream (a customer's input groups weigh the same; L = share in group, or
+share / number of groups for a non-essential group):
+
+- B: metal (essential) A 1.0; power (non-essential) P 1.0 / 2 groups = 0.5
+- C: metal (essential) A 0.5, D 0.5 (shares not stated: split evenly)
+- F: metal (essential) A 1.0
+- E: strip (non-essential, its only group) B 0.7, C 0.3 (stated)
+- D: scrap E 1.0 / 2 = 0.5; power P 1.0 / 2 = 0.5 (both non-essential)
+
+Upstream (sales split by customer weight): A sells to B 1/6, C 1/6, F 4/6;
+P to B 1/2, D 1/2; B, C and E each sell all to E, E, D; D all to C.
+
+Failure of A (downstream only: A has no suppliers)
+--------------------------------------------------
+h^d(0): A 0, all others 1. Each round uses the previous round's values.
+
+====== ===== ====== ========= ========= ========= ===========
+round  B     F      C         E         D         largest Δ
+====== ===== ====== ========= ========= ========= ===========
+1      0     0      0.5       1         1         1 (B, F)
+2      0     0      0.5       0.15      1         0.85 (E)
+3      0     0      0.5       0.15      0.575     0.425 (D)
+4      0     0      0.2875    0.15      0.575     0.2125 (C)
+5      0     0      0.2875    0.08625   0.575     0.06375 (E)
+6      0     0      0.2875    0.08625   0.543125  0.031875 (D)
+7      0     0      0.2715625 0.08625   0.543125  0.0159375 (C)
+8      0     0      0.2715625 0.08146875 0.543125 0.00478125 < 0.01: stop
+====== ===== ====== ========= ========= ========= ===========
+
+Round 1: B = min(1 - 1.0·(1-0), 1 - 0.5·(1-1)) = 0; C = 1 - 0.5·1 - 0.5·0 = 0.5.
+Round 2: E = 1 - 0.7·(1-0) - 0.3·(1-0.5) = 0.15.
+Round 3: D = 1 - 0.5·(1-0.15) - 0.5·0 = 0.575.
+Round 4: C = 1 - 0.5·1 - 0.5·(1-0.575) = 0.2875.
+Round 5: E = 1 - 0.7 - 0.3·(1-0.2875) = 0.08625.
+Round 6: D = 1 - 0.5·(1-0.08625) = 0.543125.
+Round 7: C = 0.5 - 0.5·(1-0.543125) = 0.2715625.
+Round 8: E = 0.3 - 0.3·(1-0.2715625) = 0.08146875.
+Lost: A 1 + B 1 + F 4 + C 0.7284375 + E 0.91853125 + D 0.456875 = 8.10384375;
+ESRI(A) = 0.810384375.
+
+Failure of E (upstream and downstream)
+--------------------------------------
+Downstream: round 1 D = 1 - 0.5·(1-0) = 0.5; round 2 C = 1 - 0.5·(1-0.5) = 0.75;
+round 3 nothing changes (E stays 0).
+Upstream: round 1 B = 1·h^u_E = 0, C = 0 (their only customer), D = h^u_C(0) = 1,
+A = 1, P = 1; round 2 A = 1/6·0 + 1/6·0 + 4/6·1 = 2/3, P = 1/2·0 + 1/2·1 = 0.5,
+D = h^u_C(1) = 0; round 3 P = 0; round 4 nothing changes.
+Largest changes: 1 (B), 1 (D upstream), 0.5 (P), 0 → 4 rounds.
+h = min(h^u, h^d): A 2/3, B 0, C 0, D 0, E 0, P 0, F 1.
+Lost: 1/3 + 5 = 16/3; ESRI(E) = 16/30 = 0.5333…
+
+Failure of P (non-essential input only)
+---------------------------------------
+====== ===== ========= ========= ========= =========
+round  B     D         C         E         largest Δ
+====== ===== ========= ========= ========= =========
+1      0.5   0.5       1         1         0.5
+2      0.5   0.5       0.75      0.65      0.35 (E)
+3      0.5   0.325     0.75      0.575     0.175 (D)
+4      0.5   0.2875    0.6625    0.575     0.0875 (C)
+5      0.5   0.2875    0.64375   0.54875   0.02625 (E)
+6      0.5   0.274375  0.64375   0.543125  0.013125 (D)
+7      0.5   0.2715625 0.6371875 0.543125  0.0065625 < 0.01: stop
+====== ===== ========= ========= ========= =========
+
+B keeps half its output (power is not essential): min(1 - 0, 1 - 0.5·1) = 0.5.
+Lost: 1 + 0.5 + 0.7284375 + 0.3628125 + 0.456875 = 3.048125; ESRI(P) = 0.3048125.
+
+Failure of the cohort F (upstream only)
+---------------------------------------
+A sells 4/6 to F: round 1 h^u_A = 1/6 + 1/6 + 0 = 1/3; round 2 no change.
+Lost: F 4 + A 2/3; ESRI(F) = 14/30 = 0.4666…
+"""
+
+import networkx as nx
+import pytest
+
+from kg.errors import UnknownName
+from kg.esri import EssentialMap, candidates, cascade, esri, essential_map
+from kg.risk import dominator_tree
+
+WEIGHTS = {"A": 1, "B": 1, "C": 1, "D": 1, "E": 1, "F": 4, "P": 1}
+PRODUCTS = {
+    "A": ["metal"],
+    "D": ["metal"],
+    "P": ["power"],
+    "B": ["strip"],
+    "C": ["strip"],
+    "F": ["strip"],
+    "E": ["parts"],
+}
+SCHEME = EssentialMap(
+    {
+        ("metal", "strip"): ("metal", True),
+        ("strip", "parts"): ("strip", False),
+        ("power", "strip"): ("power", False),
+    }
+)
+
+
+def approx(x):
+    return pytest.approx(x, abs=1e-12)
+
+
+def link(g, supplier, customer, product, share=None, **extra):
+    g.add_edge(
+        supplier,
+        customer,
+        relations=[
+            {"iri": f"rel-{supplier}-{customer}", "product": product, "share": share, **extra}
+        ],
+    )
+
+
+@pytest.fixture
+def net():
+    g = nx.DiGraph()
+    for n, w in WEIGHTS.items():
+        g.add_node(
+            n,
+            label=f"Firm {n}",
+            kind="cohort" if n == "F" else "firm",
+            weight=w,
+            products=PRODUCTS[n],
+            capacity=None,
+        )
+    link(g, "A", "B", "metal")
+    link(g, "P", "B", "power")
+    link(g, "A", "C", "metal")
+    link(g, "D", "C", "metal")
+    link(g, "A", "F", "metal", share_wording="basically")
+    link(g, "B", "E", "strip", 0.7)
+    link(g, "C", "E", "strip", 0.3)
+    link(g, "E", "D", "scrap")
+    link(g, "P", "D", "power")
+    return g
+
+
+def test_failure_of_A_round_by_round(net):
+    c = cascade(net, "A", essential=SCHEME)
+    assert c.changes == approx((1.0, 0.85, 0.425, 0.2125, 0.06375, 0.031875, 0.0159375, 0.00478125))
+    assert c.rounds == 8 and c.converged
+    assert c.health == approx(
+        {"A": 0.0, "B": 0.0, "C": 0.2715625, "D": 0.543125, "E": 0.08146875, "F": 0.0}
+    )
+    assert c.upstream == {"A": 0.0}
+    assert c.lost_weight == approx(8.10384375)
+    assert c.total_weight == 10
+    assert c.esri == approx(0.810384375)
+
+
+def test_failure_of_E_spreads_upstream_and_downstream(net):
+    c = cascade(net, "E", essential=SCHEME)
+    assert c.downstream == approx({"C": 0.75, "D": 0.5, "E": 0.0})
+    assert c.upstream == approx({"A": 2 / 3, "B": 0.0, "C": 0.0, "D": 0.0, "E": 0.0, "P": 0.0})
+    assert c.changes == approx((1.0, 1.0, 0.5, 0.0))
+    assert c.health == approx({"A": 2 / 3, "B": 0.0, "C": 0.0, "D": 0.0, "E": 0.0, "P": 0.0})
+    assert c.esri == approx(16 / 30)
+    assert "Firm A: sales volumes not stated; sales split by customer weight" in c.assumptions
+    assert (
+        "Firm A: sales to customers the sources do not name are unknown and not counted"
+        in c.assumptions
+    )
+    # F lost nothing, so nothing about F's inputs is listed
+    assert not any(note.startswith("Firm F") for note in c.assumptions)
+
+
+def test_non_essential_input_costs_only_its_part(net):
+    c = cascade(net, "P", essential=SCHEME)
+    assert c.changes == approx((0.5, 0.35, 0.175, 0.0875, 0.02625, 0.013125, 0.0065625))
+    assert c.health == approx({"B": 0.5, "C": 0.6371875, "D": 0.2715625, "E": 0.543125, "P": 0.0})
+    assert c.esri == approx(0.3048125)
+    # the same mill loses everything when its essential metal fails (A above)
+    assert cascade(net, "A", essential=SCHEME).health["B"] == 0.0
+
+
+def test_cohort_weighs_by_member_count(net):
+    c = cascade(net, "F", essential=SCHEME)
+    assert c.health == approx({"A": 1 / 3, "F": 0.0})
+    assert c.rounds == 2
+    assert c.esri == approx(14 / 30)
+
+
+def test_without_scheme_every_input_is_linear(net):
+    c = cascade(net, "A")
+    # B: two non-essential groups (metal, power), each half: 1 - 0.5·1 = 0.5
+    assert c.downstream["B"] == approx(0.5)
+    assert (
+        c.assumptions[1] == "no product scheme given: every input counted as non-essential (linear)"
+    )
+
+
+def test_threshold_stops_earlier(net):
+    c = cascade(net, "A", essential=SCHEME, threshold=0.1)
+    assert c.rounds == 5
+    assert c.health == approx({"A": 0.0, "B": 0.0, "C": 0.2875, "D": 0.575, "E": 0.08625, "F": 0.0})
+    assert c.esri == approx(0.805125)
+
+
+def test_round_limit_reports_no_convergence(net):
+    c = cascade(net, "A", essential=SCHEME, max_rounds=3)
+    assert (c.rounds, c.converged) == (3, False)
+    assert c.assumptions[-1] == "did not converge within 3 rounds"
+
+
+def test_ranking_shares_ranks_on_ties(net):
+    results = esri(net, essential=SCHEME)
+    assert [(r.rank, r.firm) for r in results] == [
+        (1, "A"),
+        (2, "C"),
+        (2, "D"),
+        (2, "E"),
+        (5, "F"),
+        (6, "P"),
+        (7, "B"),
+    ]
+    first = results[0]
+    assert (first.label, first.kind, first.rounds) == ("Firm A", "firm", 8)
+    assert first.esri == approx(0.810384375)
+    assert first.own == approx(0.1)  # A's own output; the other 0.710384375 is lost by others
+    assert [i for i, _ in first.affected] == [
+        "F",
+        "B",
+        "E",
+        "C",
+        "D",
+    ]  # equal losses: heavier first
+    assert dict(first.affected) == approx(
+        {"B": 1.0, "F": 1.0, "E": 0.91853125, "C": 0.7284375, "D": 0.456875}
+    )
+
+
+def test_selected_firms(net):
+    results = esri(net, firms=["P", "E", "A"], essential=SCHEME)
+    assert [(r.rank, r.firm) for r in results] == [(1, "A"), (2, "E"), (3, "P")]
+    assert [r.esri for r in results] == approx([0.810384375, 16 / 30, 0.3048125])
+
+
+def test_top_prunes_by_dominated_weight_then_out_degree(net):
+    # A dominates the cohort F (weight 4); nobody else dominates anything.
+    assert dominator_tree(net).weight == {"A": 4, "B": 0, "C": 0, "D": 0, "E": 0, "F": 0, "P": 0}
+    # weighted out-degree: A 6, P 2, B C D E 1, F 0
+    assert candidates(net) == ["A", "P", "B", "C", "D", "E", "F"]
+    results = esri(net, top=2, essential=SCHEME)
+    # a heuristic: E (0.533) beats P but is not a candidate, and the results say so
+    assert [r.firm for r in results] == ["A", "P"]
+    assert results[0].assumptions[-1] == (
+        "computed for the 2 candidates with the largest dominated weight and weighted out-degree, not for all 7 nodes"
+    )
+
+
+def test_assumptions_name_the_guesses(net):
+    (a,) = esri(net, firms=["A"], essential=SCHEME)
+    assert "Firm C: share of metal not stated for 2 of 2 suppliers; split evenly" in a.assumptions
+    assert (
+        "Firm F: share of metal not stated for its sole supplier Firm A; taken as all of it"
+        in a.assumptions
+    )
+    assert not any("Firm E: share" in note for note in a.assumptions)  # E's shares are stated
+
+
+def test_stated_volumes_split_sales():
+    g = nx.DiGraph()
+    for n in "SXY":
+        g.add_node(n, label=n, weight=1, products=[])
+    link(g, "S", "X", "metal", volume=300.0, volume_unit="TONNE-PER-YR")
+    link(g, "S", "Y", "metal", volume=100.0, volume_unit="TONNE-PER-YR")
+    c = cascade(g, "X")
+    assert c.upstream == approx({"S": 0.25, "X": 0.0})
+    assert c.esri == approx(1.75 / 3)
+
+
+def test_capacities_weigh_when_every_node_has_one():
+    g = nx.DiGraph()
+    g.add_node("S", capacity=300.0, weight=1)
+    g.add_node("M", capacity=100.0, weight=1)
+    link(g, "S", "M", "metal")
+    (m, s) = esri(g)  # equal indices: by IRI
+    assert (s.firm, s.esri, s.total_weight) == ("S", 1.0, 400.0)
+    assert (m.firm, m.esri, m.rank) == ("M", 1.0, 1)
+    assert s.assumptions[0] == "output weights: capacity (t/yr)"
+
+
+def test_inferred_links_are_flagged():
+    g = nx.DiGraph()
+    g.add_nodes_from("ab", weight=1)
+    link(g, "a", "b", "metal", inferred=True)
+    (c,) = [x for x in esri(g) if x.firm == "a"]
+    assert "a → b (metal): inferred link, not stated" in c.assumptions
+
+
+def test_unknown_firm_is_a_typed_error(net):
+    with pytest.raises(UnknownName):
+        esri(net, firms=["nobody"])
+    with pytest.raises(UnknownName):
+        cascade(net, "nobody")
+
+
+def test_essential_map_from_the_product_scheme():
+    from kg.ontology import CKP
+    from kg.store import open_graph
+
+    m = essential_map(open_graph([], ontology=True))
+    p = {
+        k: str(CKP[k])
+        for k in (
+            "molten-aluminium",
+            "aluminium-strip",
+            "aluminium-metal",
+            "alumina",
+            "electrolytic-aluminium",
+            "thermal-power",
+            "aluminium-rod",
+            "cable",
+            "aluminium-alloy",
+            "phone-shells",
+            "moulds",
+            "aluminium-profiles",
+            "extrusions",
+            "wheels",
+        )
+    }
+    assert m.classify(p["molten-aluminium"], [p["aluminium-strip"]]) == (p["aluminium-metal"], True)
+    assert m.classify(p["molten-aluminium"], [p["wheels"]]) == (p["aluminium-metal"], True)
+    assert m.classify(p["alumina"], [p["electrolytic-aluminium"]]) == (p["alumina"], True)
+    assert m.classify(p["thermal-power"], [p["electrolytic-aluminium"]]) == (
+        p["thermal-power"],
+        True,
+    )
+    assert m.classify(p["thermal-power"], [p["alumina"]]) == (p["thermal-power"], False)
+    # the narrower declared concept wins: rod is essential for cable as rod, not as aluminium metal
+    assert m.classify(p["aluminium-rod"], [p["cable"]]) == (p["aluminium-rod"], True)
+    assert m.classify(p["aluminium-rod"], [p["aluminium-strip"]]) == (p["aluminium-metal"], True)
+    assert m.classify(p["aluminium-alloy"], [p["phone-shells"]]) == (p["aluminium-alloy"], True)
+    ingot = str(CKP["aluminium-ingot"])
+    assert m.classify(ingot, [p["aluminium-alloy"]]) == (ingot, True)  # alloy is made from ingot
+    assert m.classify(p["moulds"], [p["aluminium-profiles"]]) == (p["moulds"], False)
+    assert m.classify(p["aluminium-profiles"], [p["wheels"]]) == (p["aluminium-profiles"], False)
+
+
+def test_cohort_of_unknown_size_is_flagged():
+    from kg.network import network_from_edges
+
+    g = network_from_edges([("w", "c")], kind={"c": "cohort"})
+    (w,) = esri(g, firms=["w"])
+    assert "c: a cohort whose size no source states; counted as 1 firm" in w.assumptions
+
+
+def test_bundled_data_weiqiao_is_the_single_point_of_failure():
+    """What the articles must show: Weiqiao carries Zouping's deep processors and Innovation Metal."""
+    from kg.network import cluster_members, supply_network
+    from kg.ontology import CKR
+    from kg.report import dependency_card, neighbourhood
+    from kg.store import open_graph
+
+    graph = open_graph()
+    scheme = essential_map(graph)
+    full = supply_network(graph)
+    members = cluster_members(graph, str(CKR["cluster-binzhou"])) & set(full)
+    net = neighbourhood(full, members)
+    weiqiao, zouping, derived, innovation = (
+        str(CKR[n])
+        for n in ("weiqiao-group", "cohort-zouping-deep-processing", "cohort-binzhou-weiqiao-derived", "innovation-metal")
+    )
+    results = esri(net, firms=sorted(n for n in members if net.degree(n)), essential=scheme)
+    top = results[0]
+    assert top.firm == weiqiao
+    lost = dict(top.affected)
+    assert lost[zouping] == 1.0 and lost[innovation] == 1.0 and lost[derived] == 1.0
+    # the cohort of 60+ firms weighs 60 of the firms lost
+    assert top.lost_weight == 1 + 1 + 1 + 60
+    assert set(dominator_tree(net).dominated(weiqiao)) >= {zouping, innovation, derived}
+    card = dependency_card(full, innovation, essential=scheme)
+    assert [d["firm"] for d in card["dominators"]] == [weiqiao]
+    assert [(s["firm"], s["product_label"], s["inferred"]) for s in card["suppliers"]] == [
+        (weiqiao, "aluminium ingot", True)
+    ]
