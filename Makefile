@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,15 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/kg info
-	$(BIN)/kg query --name suppliers-of-firm
+	$(BIN)/kg risk --top 5
+	$(BIN)/kg report -o out/report.html
 
-test: $(STAMP)
+# Headless Chromium for the browser tests of `kg view` (Debian packages; needs root).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null)
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 clean:

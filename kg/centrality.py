@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from .network import as_network, node_label
 
 __all__ = [
-    "MEASURES",
-    "EXACT_BETWEENNESS_LIMIT",
     "BETWEENNESS_SAMPLES",
-    "SEED",
+    "EXACT_BETWEENNESS_LIMIT",
+    "MEASURES",
     "PAGERANK_TOL",
-    "CentralityRow",
+    "SEED",
     "Centrality",
+    "CentralityRow",
+    "betweenness",
     "centrality",
     "degree",
     "pagerank",
-    "betweenness",
 ]
 
 MEASURES = ("degree", "pagerank", "betweenness")
@@ -45,7 +45,8 @@ PAGERANK_TOL = 1e-10
 
 @dataclass(frozen=True)
 class CentralityRow:
-    """One node's score; ``in_degree``/``out_degree`` are always filled (number of suppliers / customers)."""
+    """One node's score, with its number of suppliers (``in_degree``) and customers
+    (``out_degree``) whatever the measure."""
 
     rank: int
     iri: str
@@ -58,7 +59,8 @@ class CentralityRow:
 
 @dataclass(frozen=True)
 class Centrality:
-    """Ranked scores of one ``measure`` over ``nodes`` nodes; ``method`` says how they were computed."""
+    """Ranked scores of one ``measure`` over ``nodes`` nodes; ``method`` says how they were
+    computed."""
 
     measure: str
     method: str
@@ -89,10 +91,10 @@ def pagerank(G, *, upstream: bool = True) -> dict[str, float]:
     >>> max(r, key=r.get)
     's'
     """
-    import networkx as nx
-
     if len(G) == 0:
         return {}
+    import networkx as nx
+
     H = G.reverse(copy=False) if upstream else G
     return nx.pagerank(H, alpha=0.85, tol=PAGERANK_TOL, max_iter=1000, weight=None)
 
@@ -129,7 +131,8 @@ def centrality(source, *, measure: str = "pagerank", top: int | None = None,
 
     >>> from kg.network import network_from_edges
     >>> G = network_from_edges([("a", "b"), ("a", "c")])
-    >>> [(r.rank, r.iri, r.value, r.out_degree) for r in centrality(G, measure="degree", top=2).rows]
+    >>> rows = centrality(G, measure="degree", top=2).rows
+    >>> [(r.rank, r.iri, r.value, r.out_degree) for r in rows]
     [(1, 'a', 2, 2), (2, 'b', 1, 0)]
     """
     if measure not in MEASURES:

@@ -32,23 +32,24 @@ property comes back as its own row, so the cost is linear in the triples read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import AmbiguousName, UnknownCluster, UnknownName
 from .ontology import CKG, sparql_prologue
 
 __all__ = [
-    "supply_network",
-    "group_links",
-    "cluster_members",
-    "resolve_cluster",
-    "known_clusters",
+    "QUOTE_SEPARATOR",
     "as_network",
+    "cluster_members",
+    "group_links",
+    "known_clusters",
+    "last_segment",
     "network_from_edges",
     "node_label",
-    "last_segment",
-    "QUOTE_SEPARATOR",
+    "resolve_cluster",
+    "select",
+    "supply_network",
 ]
 
 QUOTE_SEPARATOR = " … "
@@ -64,57 +65,54 @@ _KIND_BY_TYPE = {
     str(CKG.Agent): "agent",
 }
 _KIND_ORDER = ["cohort", "group", "firm", "institution", "association", "agent"]
+_AGENT_TYPES = {str(CKG.Firm), str(CKG.EnterpriseGroup), str(CKG.FirmCohort)}
 
+# One row per (subject, attribute, value). The attribute branches are not joined with
+# the set of agents (a join made Oxigraph 40x slower): rows of other subjects are
+# dropped in Python. Agents are the subjects of a "type" row and the endpoints of
+# supply relations (read by the edge query).
 _NODES_QUERY = """
 SELECT ?n ?k ?v ?w WHERE {
-  {
-    SELECT DISTINCT ?n WHERE {
-      { ?n a/rdfs:subClassOf* ?t . VALUES ?t { ckg:Firm ckg:FirmCohort } }
-      UNION { ?r a ckg:SupplyRelation ; ckg:supplier ?n . }
-      UNION { ?r a ckg:SupplyRelation ; ckg:customer ?n . }
-    }
-  }
-  {
-    { BIND("node" AS ?k) }
-    UNION { ?n a/rdfs:subClassOf* ?v .
-      VALUES ?v { ckg:Firm ckg:EnterpriseGroup ckg:FirmCohort ckg:ResearchInstitution
-                  ckg:Association ckg:Organization ckg:Agent }
-      BIND("type" AS ?k) }
-    UNION { ?n skos:prefLabel ?v . BIND("pref" AS ?k) }
-    UNION { ?n skos:altLabel ?v . BIND("alt" AS ?k) }
-    UNION { ?n ckg:inCluster ?v .
-            OPTIONAL { ?v skos:prefLabel ?w . FILTER(langMatches(lang(?w), "en")) }
-            BIND("cluster" AS ?k) }
-    UNION { ?n ckg:locatedIn ?v . BIND("located" AS ?k) }
-    UNION { ?n ckg:headquarteredIn ?v . BIND("hq" AS ?k) }
-    UNION { ?n ckg:produces ?v . BIND("product" AS ?k) }
-    UNION { ?n ckg:capacity ?w . ?w qudt:numericValue ?v ; qudt:unit unit:TONNE-PER-YR .
-            BIND("capacity" AS ?k) }
-    UNION { ?n ckg:outputValue ?w . ?w qudt:numericValue ?v ; qudt:unit unit:CCY_CNY .
-            BIND("outputValue" AS ?k) }
-    UNION { ?n ckg:memberCount ?v . BIND("members" AS ?k) }
-  }
+  { ?n a/rdfs:subClassOf* ?v .
+    VALUES ?v { ckg:Firm ckg:EnterpriseGroup ckg:FirmCohort ckg:ResearchInstitution
+                ckg:Association ckg:Organization ckg:Agent }
+    BIND("type" AS ?k) }
+  UNION { ?n skos:prefLabel ?v . BIND("pref" AS ?k) BIND(LCASE(lang(?v)) AS ?w) }
+  UNION { ?n skos:altLabel ?v . BIND("alt" AS ?k) }
+  UNION { ?n ckg:inCluster ?v .
+          OPTIONAL { ?v skos:prefLabel ?w . FILTER(langMatches(lang(?w), "en")) }
+          BIND("cluster" AS ?k) }
+  UNION { ?n ckg:locatedIn ?v . BIND("located" AS ?k) }
+  UNION { ?n ckg:headquarteredIn ?v . BIND("hq" AS ?k) }
+  UNION { ?n ckg:produces ?v . BIND("product" AS ?k) }
+  UNION { ?n ckg:capacity ?w . ?w qudt:numericValue ?v ; qudt:unit unit:TONNE-PER-YR .
+          BIND("capacity" AS ?k) }
+  UNION { ?n ckg:outputValue ?w . ?w qudt:numericValue ?v ; qudt:unit unit:CCY_CNY .
+          BIND("outputValue" AS ?k) }
+  UNION { ?n ckg:memberCount ?v . BIND("members" AS ?k) }
 }
 """
 
+# One "link" row per supply relation (supplier, customer, product and its English label),
+# then one row for each optional attribute a relation has.
 _EDGES_QUERY = """
-SELECT ?r ?k ?v ?w WHERE {
-  ?r a ckg:SupplyRelation .
-  { ?r ckg:supplier ?v . BIND("supplier" AS ?k) }
-  UNION { ?r ckg:customer ?v . BIND("customer" AS ?k) }
-  UNION { ?r ckg:product ?v .
-          OPTIONAL { ?v skos:prefLabel ?w . FILTER(langMatches(lang(?w), "en")) }
-          BIND("product" AS ?k) }
-  UNION { ?r ckg:share ?v . BIND("share" AS ?k) }
-  UNION { ?r ckg:shareWording ?v . BIND("shareWording" AS ?k) }
-  UNION { ?r ckg:volume ?q . ?q qudt:numericValue ?v . OPTIONAL { ?q qudt:unit ?w }
-          BIND("volume" AS ?k) }
-  UNION { ?r ckg:volume ?q . ?q ckg:originalWording ?v . BIND("volumeWording" AS ?k) }
-  UNION { ?r prov:wasDerivedFrom ?e . ?e prov:value ?v .
+SELECT ?r ?k ?v ?w ?x ?y WHERE {
+  { ?r a ckg:SupplyRelation ; ckg:supplier ?v ; ckg:customer ?w .
+    OPTIONAL { ?r ckg:product ?x .
+               OPTIONAL { ?x skos:prefLabel ?y . FILTER(langMatches(lang(?y), "en")) } }
+    BIND("link" AS ?k) }
+  UNION { ?r a ckg:SupplyRelation ; ckg:share ?v . BIND("share" AS ?k) }
+  UNION { ?r a ckg:SupplyRelation ; ckg:shareWording ?v . BIND("shareWording" AS ?k) }
+  UNION { ?r a ckg:SupplyRelation ; ckg:volume ?q . ?q qudt:numericValue ?v .
+          OPTIONAL { ?q qudt:unit ?w } BIND("volume" AS ?k) }
+  UNION { ?r a ckg:SupplyRelation ; ckg:volume ?q . ?q ckg:originalWording ?v .
+          BIND("volumeWording" AS ?k) }
+  UNION { ?r a ckg:SupplyRelation ; prov:wasDerivedFrom ?e . ?e prov:value ?v .
           OPTIONAL { ?e prov:hadPrimarySource ?a . ?a dcterms:identifier ?w }
           BIND("evidence" AS ?k) }
-  UNION { ?r ckg:inferred ?v . BIND("inferred" AS ?k) }
-  UNION { ?r ckg:inferenceRule ?u . ?u rdfs:comment ?v . BIND("rule" AS ?k) }
+  UNION { ?r a ckg:SupplyRelation ; ckg:inferred ?v . BIND("inferred" AS ?k) }
+  UNION { ?r a ckg:SupplyRelation ; ckg:inferenceRule ?u . ?u rdfs:comment ?v .
+          BIND("rule" AS ?k) }
 }
 """
 
@@ -137,7 +135,8 @@ ASK {
   { <{iri}> a/rdfs:subClassOf* ?t .
     VALUES ?t { ckg:IndustrialCluster ckg:Place ckg:Region ckg:Country ckg:Province ckg:City
                 ckg:County ckg:IndustrialPark ckg:DevelopmentZone } }
-  UNION { ?x ckg:inCluster|ckg:clusterRegion|ckg:locatedIn|ckg:headquarteredIn|ckg:partOf <{iri}> . }
+  UNION { ?x ckg:inCluster|ckg:clusterRegion|ckg:locatedIn|ckg:headquarteredIn|ckg:partOf
+             <{iri}> . }
 }
 """
 
@@ -159,8 +158,45 @@ def _query(graph, text: str):
     return graph.query(sparql_prologue() + text)
 
 
+def select(graph, text: str) -> Iterator[list[str | None]]:
+    """Run a SELECT (the prologue of :data:`kg.ontology.PREFIXES` is added) and stream its rows
+    as plain strings: the IRI, the literal's lexical form or the blank node id; None if unbound.
+
+    On the Oxigraph store that :func:`kg.store.open_graph` makes, the query goes straight to
+    pyoxigraph, skipping the conversion of every term to rdflib (5x faster on large
+    results); any other rdflib graph is queried through ``graph.query``. Ask for
+    ``lang(?x)`` in the query where the language of a literal matters.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='<http://e.org/a> <http://e.org/p> "x"@en .')
+    >>> list(select(g, "SELECT ?s ?o (lang(?o) AS ?l) ?none WHERE { ?s ?p ?o }"))
+    [['http://e.org/a', 'x', 'en', None]]
+    """
+    query = sparql_prologue() + text
+    inner = _oxigraph(graph)
+    if inner is not None:
+        for row in inner.query(query):
+            yield [None if t is None else t.value for t in row]
+    else:
+        for row in graph.query(query):
+            yield [None if t is None else str(t) for t in row]
+
+
+def _oxigraph(graph):
+    """The pyoxigraph Store behind ``graph`` when the graph is its default graph, else None."""
+    store = getattr(graph, "store", None)
+    if type(store).__name__ != "OxigraphStore" or type(graph).__name__ != "Graph":
+        return None
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+        return None  # a named graph: let oxrdflib pick the graph to query
+    return getattr(store, "_inner", None)
+
+
 def _iri_for_query(iri: str) -> str:
-    """``iri`` unchanged if it can be written as ``<iri>`` in SPARQL; else :class:`UnknownCluster`."""
+    """``iri`` unchanged if it can be written as ``<iri>`` in SPARQL, else
+    :class:`UnknownCluster`."""
     if not iri or _BAD_IRI.search(iri) or ":" not in iri:
         raise UnknownCluster(iri, [])
     return iri
@@ -178,32 +214,23 @@ def last_segment(iri: str) -> str:
     return tail or iri
 
 
-def _lang(term) -> str | None:
-    return getattr(term, "language", None)
-
-
-def _float(term) -> float | None:
+def _float(text: str | None) -> float | None:
     try:
-        return float(term.toPython() if hasattr(term, "toPython") else term)
+        return float(text)
     except (TypeError, ValueError):
-        try:
-            return float(str(term))
-        except ValueError:
-            return None
+        return None
 
 
-def _bool(term) -> bool:
-    value = term.toPython() if hasattr(term, "toPython") else term
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("true", "1")
+def _bool(text: str) -> bool:
+    return text.strip().lower() in ("true", "1")
 
 
-def _pick_label(labels: Iterable, iri: str) -> tuple[str, str | None]:
-    """(English label, Chinese label) from prefLabels: en, else untagged, else the IRI's tail."""
-    en = sorted(str(lab) for lab in labels if (_lang(lab) or "").lower().startswith("en"))
-    plain = sorted(str(lab) for lab in labels if not _lang(lab))
-    zh = sorted(str(lab) for lab in labels if (_lang(lab) or "").lower().startswith("zh"))
+def _pick_label(labels: Iterable[tuple[str, str]], iri: str) -> tuple[str, str | None]:
+    """(English label, Chinese label) from (label, language) pairs: en, else untagged,
+    else the IRI's last segment."""
+    en = sorted(lab for lab, lang in labels if lang.startswith("en"))
+    plain = sorted(lab for lab, lang in labels if not lang)
+    zh = sorted(lab for lab, lang in labels if lang.startswith("zh"))
     label = (en or plain or [last_segment(iri)])[0]
     return label, (zh[0] if zh else None)
 
@@ -242,10 +269,9 @@ def known_clusters(graph) -> list[tuple[str, str]]:
     [('http://example.org/c', 'c')]
     """
     labels: dict[str, str] = {}
-    for c, label in _query(graph, _CLUSTERS_QUERY):
-        iri = str(c)
+    for iri, label in select(graph, _CLUSTERS_QUERY):
         if label is not None:
-            labels[iri] = min(labels.get(iri, str(label)), str(label))
+            labels[iri] = min(labels.get(iri, label), label)
         else:
             labels.setdefault(iri, last_segment(iri))
     return sorted(labels.items(), key=lambda kv: (kv[1].casefold(), kv[0]))
@@ -276,10 +302,10 @@ def resolve_cluster(graph, name: str) -> str:
     ... <http://example.org/c> a ckg:IndustrialCluster ; skos:prefLabel "Binzhou cluster"@en .''')
     >>> resolve_cluster(g, "ZOUPING")
     'http://example.org/zouping'
-    >>> resolve_cluster(g, "Atlantis")
+    >>> resolve_cluster(g, "Atlantis")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.errors.UnknownCluster: no cluster, region or park is called 'Atlantis'. Known clusters: Binzhou cluster.
+    kg.errors.UnknownCluster: no cluster, ... called 'Atlantis'. Known clusters: Binzhou cluster.
     """
     from .names import expand_iri, resolve
 
@@ -319,7 +345,7 @@ def cluster_members(graph, cluster: str) -> set[str]:
     ['http://example.org/a', 'http://example.org/park']
     """
     iri = resolve_cluster(graph, cluster)
-    return {str(row[0]) for row in _query(graph, _MEMBERS_QUERY.replace("{iri}", iri))}
+    return {row[0] for row in select(graph, _MEMBERS_QUERY.replace("{iri}", iri))}
 
 
 # ------------------------------------------------------------------ network
@@ -362,8 +388,9 @@ def supply_network(graph, *, cluster: str | None = None):
         cluster_iri = resolve_cluster(graph, cluster)
         keep = cluster_members(graph, cluster_iri)
 
-    nodes = _read_nodes(graph, keep)
     relations = _read_relations(graph)
+    endpoints = {n for rel in relations for n in (*rel["_suppliers"], *rel["_customers"])}
+    nodes = _read_nodes(graph, endpoints, keep)
 
     G = nx.DiGraph(cluster=cluster_iri)
     for iri in sorted(nodes):
@@ -382,37 +409,46 @@ def supply_network(graph, *, cluster: str | None = None):
     return G
 
 
-def _read_nodes(graph, keep: set[str] | None) -> dict[str, dict]:
+def _new_node() -> dict:
+    return {"types": set(), "pref": set(), "alt": set(), "clusters": {}, "located": set(),
+            "hq": set(), "products": set(), "capacity": {}, "outputValue": {}, "members": set()}
+
+
+def _read_nodes(graph, endpoints: set[str], keep: set[str] | None) -> dict[str, dict]:
     raw: dict[str, dict] = {}
-    for n, k, v, w in _query(graph, _NODES_QUERY):
-        iri = str(n)
+    agents: set[str] = set(endpoints)
+    for iri, key, v, w in select(graph, _NODES_QUERY):
         if keep is not None and iri not in keep:
             continue
-        d = raw.setdefault(iri, {"types": set(), "pref": set(), "alt": set(), "clusters": {},
-                                 "located": set(), "hq": set(), "products": set(),
-                                 "capacity": {}, "outputValue": {}, "members": set()})
-        key = str(k)
+        d = raw.get(iri)
+        if d is None:
+            d = raw[iri] = _new_node()
         if key == "type":
-            d["types"].add(str(v))
-        elif key in ("pref", "alt"):
-            d[key].add(v)
+            d["types"].add(v)
+            if v in _AGENT_TYPES:
+                agents.add(iri)
+        elif key == "pref":
+            d["pref"].add((v, w or ""))
+        elif key == "alt":
+            d["alt"].add(v)
         elif key == "cluster":
-            labels = d["clusters"].setdefault(str(v), set())
+            labels = d["clusters"].setdefault(v, set())
             if w is not None:
-                labels.add(str(w))
-        elif key in ("located", "hq"):
-            d[key].add(str(v))
+                labels.add(w)
+        elif key in ("located", "hq", "members"):
+            d[key].add(v)
         elif key == "product":
-            d["products"].add(str(v))
+            d["products"].add(v)
         elif key in ("capacity", "outputValue"):
             value = _float(v)
             if value is not None:
-                d[key][str(w)] = value  # one value per quantity node
-        elif key == "members":
-            d["members"].add(v)
+                d[key][w] = value  # one value per quantity node
 
     out = {}
-    for iri, d in raw.items():
+    for iri in agents:
+        if keep is not None and iri not in keep:
+            continue
+        d = raw.get(iri) or _new_node()
         kinds = [_KIND_BY_TYPE[t] for t in d["types"] if t in _KIND_BY_TYPE] or ["agent"]
         kind = min(kinds, key=_KIND_ORDER.index)
         label, label_zh = _pick_label(d["pref"], iri)
@@ -426,7 +462,7 @@ def _read_nodes(graph, keep: set[str] | None) -> dict[str, dict]:
             "kind": kind,
             "label": label,
             "label_zh": label_zh,
-            "aliases": sorted({str(a) for a in d["alt"]}),
+            "aliases": sorted(d["alt"]),
             "clusters": clusters,
             "cluster_labels": [min(d["clusters"][c]) if d["clusters"][c] else last_segment(c)
                                for c in clusters],
@@ -441,63 +477,77 @@ def _read_nodes(graph, keep: set[str] | None) -> dict[str, dict]:
 
 
 def _read_relations(graph) -> list[dict]:
-    raw: dict[str, dict] = {}
-    for r, k, v, w in _query(graph, _EDGES_QUERY):
-        d = raw.setdefault(str(r), {"supplier": set(), "customer": set(), "product": {},
-                                    "share": set(), "shareWording": set(), "volume": set(),
-                                    "volumeWording": set(), "evidence": set(),
-                                    "inferred": set(), "rule": set()})
-        key = str(k)
-        if key in ("supplier", "customer"):
-            d[key].add(str(v))
-        elif key == "product":
-            labels = d["product"].setdefault(str(v), set())
-            if w is not None:
-                labels.add(str(w))
-        elif key == "share":
+    links: dict[str, tuple[set, set, dict]] = {}  # relation -> suppliers, customers, product labels
+    extra: dict[str, dict[str, set]] = {}  # relation -> attribute -> values
+    for r, key, v, w, x, y in select(graph, _EDGES_QUERY):
+        if key == "link":
+            link = links.get(r)
+            if link is None:
+                link = links[r] = (set(), set(), {})
+            link[0].add(v)
+            link[1].add(w)
+            if x is not None:
+                labels = link[2].setdefault(x, set())
+                if y is not None:
+                    labels.add(y)
+            continue
+        attrs = extra.setdefault(r, {})
+        if key in ("share", "volume"):
             value = _float(v)
             if value is not None:
-                d["share"].add(value)
-        elif key == "volume":
-            value = _float(v)
-            if value is not None:
-                d["volume"].add((value, str(w) if w is not None else None))
+                attrs.setdefault(key, set()).add(value if key == "share" else (value, w))
         elif key == "evidence":
-            d["evidence"].add((str(w) if w is not None else "", str(v)))
+            attrs.setdefault(key, set()).add((w or "", v))
         elif key == "inferred":
-            d["inferred"].add(_bool(v))
+            attrs.setdefault(key, set()).add(_bool(v))
         else:
-            d[key].add(str(v))
+            attrs.setdefault(key, set()).add(v)
 
     out = []
-    for iri in sorted(raw):
-        d = raw[iri]
-        if not d["supplier"] or not d["customer"]:
-            continue
-        products = sorted(d["product"])
+    empty: dict[str, set] = {}
+    label_of: dict[str, str] = {}  # product -> label, worked out once per product
+    for iri in sorted(links):
+        suppliers, customers, product_labels = links[iri]
+        d = extra.get(iri, empty)
+        products = sorted(product_labels) if len(product_labels) > 1 else list(product_labels)
         product = products[0] if products else None
-        labels = d["product"].get(product) if product else None
-        evidence = sorted(d["evidence"])
-        sources = list(dict.fromkeys(src for src, _ in evidence if src))
-        volume = min(d["volume"], key=lambda t: (t[0], t[1] or "")) if d["volume"] else None
+        product_label = None
+        if product is not None:
+            product_label = label_of.get(product)
+            if product_label is None:
+                labels = product_labels[product]
+                product_label = label_of[product] = min(labels) if labels else last_segment(product)
+        quote = source = ""
+        if "evidence" in d:
+            evidence = sorted(d["evidence"])
+            quote = QUOTE_SEPARATOR.join(dict.fromkeys(q for _, q in evidence))
+            source = "; ".join(dict.fromkeys(src for src, _ in evidence if src))
+        volume = min(d["volume"], key=lambda t: (t[0], t[1] or "")) if "volume" in d else None
         out.append({
             "iri": iri,
             "product": product,
-            "product_label": (min(labels) if labels else last_segment(product)) if product else None,
+            "product_label": product_label,
             "products": products,
-            "share": max(d["share"]) if d["share"] else None,
-            "share_wording": "; ".join(sorted(d["shareWording"])) or None,
+            "share": max(d["share"]) if "share" in d else None,
+            "share_wording": _joined(d.get("shareWording")),
             "volume": volume[0] if volume else None,
             "volume_unit": volume[1] if volume else None,
-            "volume_wording": "; ".join(sorted(d["volumeWording"])) or None,
-            "quote": QUOTE_SEPARATOR.join(dict.fromkeys(q for _, q in evidence)),
-            "source": "; ".join(sources),
-            "inferred": any(d["inferred"]),
-            "rule": "; ".join(sorted(d["rule"])) or None,
-            "_suppliers": sorted(d["supplier"]),
-            "_customers": sorted(d["customer"]),
+            "volume_wording": _joined(d.get("volumeWording")),
+            "quote": quote,
+            "source": source,
+            "inferred": any(d["inferred"]) if "inferred" in d else False,
+            "rule": _joined(d.get("rule")),
+            "_suppliers": sorted(suppliers) if len(suppliers) > 1 else list(suppliers),
+            "_customers": sorted(customers) if len(customers) > 1 else list(customers),
         })
     return out
+
+
+def _joined(values: set[str] | None) -> str | None:
+    """Several stated values as one string ("; " between them, sorted); None for none."""
+    if not values:
+        return None
+    return "; ".join(sorted(values)) if len(values) > 1 else next(iter(values))
 
 
 def group_links(graph) -> list[tuple[str, str]]:
@@ -513,7 +563,7 @@ def group_links(graph) -> list[tuple[str, str]]:
     >>> group_links(g)
     [('http://example.org/sub', 'http://example.org/group')]
     """
-    return sorted({(str(s), str(g)) for s, g in _query(graph, _GROUPS_QUERY)})
+    return sorted({(s, g) for s, g in select(graph, _GROUPS_QUERY)})
 
 
 # ------------------------------------------------------------------ helpers
@@ -528,7 +578,8 @@ def as_network(source, *, cluster: str | None = None):
 
     if isinstance(source, nx.DiGraph):
         if cluster is not None:
-            raise TypeError("cluster= needs the RDF graph, not a network: use supply_network(graph, cluster=…)")
+            raise TypeError("cluster= needs the RDF graph, not a network: "
+                            "use supply_network(graph, cluster=…)")
         return source
     return supply_network(source, cluster=cluster)
 

@@ -15,17 +15,19 @@ which is reported with a flag.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .errors import UnknownName
 from .network import as_network, node_label
 
-__all__ = ["Step", "TierEntry", "Tiers", "suppliers", "customers", "tiers"]
+__all__ = ["Step", "TierEntry", "Tiers", "customers", "suppliers", "tiers"]
 
 
 @dataclass(frozen=True)
 class Step:
     """One supply link on a path: ``supplier`` supplies ``customer``; ``relations`` are the
-    edge's supply relations (product, share, quote, source, … as in :func:`kg.network.supply_network`)."""
+    edge's supply relations (product, share, quote, source, … as in
+    :func:`kg.network.supply_network`)."""
 
     supplier: str
     customer: str
@@ -38,7 +40,8 @@ class Step:
 
 
 class _Trail:
-    """The BFS tree of one search: each found firm's parent (one hop nearer the firm asked about)."""
+    """The BFS tree of one search: each found firm's parent (one hop nearer the firm asked
+    about)."""
 
     def __init__(self, G, firm: str, upstream: bool):
         self.G, self.firm, self.upstream = G, firm, upstream
@@ -80,10 +83,15 @@ class TierEntry:
         return self._trail.path(self.iri)
 
     @property
+    def path_labels(self) -> list[str]:
+        """Labels of :attr:`path`."""
+        return [node_label(self._trail.G, n) for n in self.path]
+
+    @property
     def steps(self) -> list[Step]:
         """The supply link (with its evidence) of each hop of :attr:`path`."""
         p = self.path
-        return [self._trail.step(a, b) for a, b in zip(p, p[1:])]
+        return [self._trail.step(a, b) for a, b in pairwise(p)]
 
     @property
     def last_step(self) -> Step:

@@ -253,3 +253,23 @@ def test_network_from_edges_attributes():
     assert list(G) == ["z", "a", "b"]
     assert (G.nodes["a"]["kind"], G.nodes["a"]["capacity"], G.nodes["b"]["kind"], G.nodes["b"]["weight"]) == (
         "firm", 9.0, "cohort", 5)
+
+
+def test_named_graph_on_oxigraph_goes_through_rdflib(tmp_path):
+    # rdflib's Graph(store="Oxigraph") keeps its triples in a named graph: the fast path must not
+    # query the (empty) default graph instead.
+    path = tmp_path / "g.ttl"
+    path.write_text(DATA, encoding="utf-8")
+    g = Graph(store="Oxigraph")
+    g.parse(path, format="turtle")
+    assert sorted(supply_network(g).edges()) == sorted(supply_network(load(tmp_path, DATA, "rdflib")).edges())
+    assert len(supply_network(g)) == 6
+
+
+def test_select_gives_the_same_rows_on_both_paths(tmp_path):
+    query = "SELECT ?r ?share WHERE { ?r ckg:share ?share }"
+    from kg.network import select
+
+    ox = list(select(load(tmp_path, DATA, "oxigraph"), query))
+    rd = list(select(load(tmp_path, DATA, "rdflib"), query))
+    assert ox == rd == [[EX + "r3", "0.25"]]
