@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .network import cluster_members, last_segment, resolve_cluster, select, supply_network
+from .network import cluster_members, last_segment, resolve_cluster, supply_network
+from .store import select
 
 __all__ = ["Candidate", "Gaps", "StageCoverage", "gaps", "product_stages"]
 

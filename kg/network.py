@@ -32,11 +32,12 @@ property comes back as its own row, so the cost is linear in the triples read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import AmbiguousName, UnknownCluster, UnknownName
 from .ontology import CKG, sparql_prologue
+from .store import select
 
 __all__ = [
     "QUOTE_SEPARATOR",
@@ -48,7 +49,6 @@ __all__ = [
     "network_from_edges",
     "node_label",
     "resolve_cluster",
-    "select",
     "supply_network",
 ]
 
@@ -156,42 +156,6 @@ PLACE_KINDS = frozenset({"cluster", "park", "country", "province", "city", "coun
 
 def _query(graph, text: str):
     return graph.query(sparql_prologue() + text)
-
-
-def select(graph, text: str) -> Iterator[list[str | None]]:
-    """Run a SELECT (the prologue of :data:`kg.ontology.PREFIXES` is added) and stream its rows
-    as plain strings: the IRI, the literal's lexical form or the blank node id; None if unbound.
-
-    On the Oxigraph store that :func:`kg.store.open_graph` makes, the query goes straight to
-    pyoxigraph, skipping the conversion of every term to rdflib (5x faster on large
-    results); any other rdflib graph is queried through ``graph.query``. Ask for
-    ``lang(?x)`` in the query where the language of a literal matters.
-
-    >>> from rdflib import Graph
-    >>> g = Graph().parse(format="turtle", data='<http://e.org/a> <http://e.org/p> "x"@en .')
-    >>> list(select(g, "SELECT ?s ?o (lang(?o) AS ?l) ?none WHERE { ?s ?p ?o }"))
-    [['http://e.org/a', 'x', 'en', None]]
-    """
-    query = sparql_prologue() + text
-    inner = _oxigraph(graph)
-    if inner is not None:
-        for row in inner.query(query):
-            yield [None if t is None else t.value for t in row]
-    else:
-        for row in graph.query(query):
-            yield [None if t is None else str(t) for t in row]
-
-
-def _oxigraph(graph):
-    """The pyoxigraph Store behind ``graph`` when the graph is its default graph, else None."""
-    store = getattr(graph, "store", None)
-    if type(store).__name__ != "OxigraphStore" or type(graph).__name__ != "Graph":
-        return None
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-    if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
-        return None  # a named graph: let oxrdflib pick the graph to query
-    return getattr(store, "_inner", None)
 
 
 def _iri_for_query(iri: str) -> str:

@@ -268,7 +268,7 @@ def test_named_graph_on_oxigraph_goes_through_rdflib(tmp_path):
 
 def test_select_gives_the_same_rows_on_both_paths(tmp_path):
     query = "SELECT ?r ?share WHERE { ?r ckg:share ?share }"
-    from kg.network import select
+    from kg.store import select
 
     ox = list(select(load(tmp_path, DATA, "oxigraph"), query))
     rd = list(select(load(tmp_path, DATA, "rdflib"), query))

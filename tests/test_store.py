@@ -72,6 +72,14 @@ def test_formats_by_extension_all_land_in_the_default_graph(tmp_path, name, text
     assert bool(g.query("ASK { <http://e/a> <http://e/p> <http://e/b> }").askAnswer)
 
 
+def test_blank_node_labels_are_local_to_their_file(tmp_path):
+    a = write(tmp_path, "a.ttl", PREFIXES + '_:b1 ckg:note "from a" .\n')
+    b = write(tmp_path, "b.ttl", PREFIXES + '_:b1 ckg:note "from b" .\n')
+    g = open_graph([a, b], ontology=False)
+    rows = list(g.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ckg:note ?o }"))
+    assert int(rows[0][0]) == 2
+
+
 def test_supplies_to_is_derived_from_relations(tmp_path):
     g = open_graph([write(tmp_path, "l.ttl", LINK)], ontology=False)
     pairs = sorted((str(s)[-1], str(o)[-1]) for s, o in g.subject_objects(CKG.suppliesTo))

@@ -1,0 +1,368 @@
+"""The remote engine against a real SPARQL server: the Oxigraph server (`pip install oxigraph`).
+
+A fixture starts ``oxigraph serve`` on 127.0.0.1 with a temporary store, the bundled
+data is loaded through ``kg load``, and every answer is compared with the embedded store.
+"""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal
+from rdflib.compare import isomorphic
+
+from kg.cli import cli
+from kg.errors import QueryRefused, StoreError
+from kg.query import canned_queries, run_query
+from kg.remote import local_copy, open_remote
+from kg.store import count_triples, open_graph
+
+PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
+@prefix ckr: <https://w3id.org/cluster-kg/id/> .
+@prefix ckp: <https://w3id.org/cluster-kg/product/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+"""
+
+GOOD = PREFIXES + """
+ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
+ckr:ev a ckg:Evidence ; prov:value "A supplies B with alumina." ; prov:hadPrimarySource ckr:art .
+ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
+    prov:wasDerivedFrom ckr:ev .
+"""
+
+OTHER = PREFIXES + """
+ckr:art2 a ckg:Article ; dcterms:title "U" ; dcterms:identifier "u.txt" .
+ckr:ev2 a ckg:Evidence ; prov:value "Gamma exists." ; prov:hadPrimarySource ckr:art2 .
+ckr:c a ckg:Firm ; skos:prefLabel "Gamma"@en ; prov:wasDerivedFrom ckr:ev2 .
+"""
+
+START_ATTEMPTS = 100  # x 0.1 s
+
+
+def _oxigraph() -> str:
+    found = Path(sys.executable).with_name("oxigraph")
+    if found.exists():
+        return str(found)
+    found = shutil.which("oxigraph")
+    if found is None:
+        pytest.skip("the Oxigraph server is not installed: pip install -e '.[test]'")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    request = Request(f"{url}/query", data=b"query=ASK%20%7B%7D",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urlopen(request, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _serve(folder: Path):
+    """Start ``oxigraph serve`` on a free port of 127.0.0.1; yield its base URL; stop it."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(folder / "server.log", "wb")
+    proc = subprocess.Popen(
+        [_oxigraph(), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(START_ATTEMPTS):
+            if proc.poll() is not None or _answers(url):
+                break
+            time.sleep(0.1)
+        if not _answers(url):
+            pytest.fail(f"oxigraph serve did not answer on {url}: {(folder / 'server.log').read_text()}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """A server holding the bundled data, loaded through `kg load`; yields (base URL, load report).
+
+    Without validation: whether the bundled data conforms is test_data's business, and
+    validation on load is tested below.
+    """
+    for url in _serve(tmp_path_factory.mktemp("oxigraph")):
+        result = CliRunner().invoke(
+            cli, ["--update-endpoint", f"{url}/update", "--endpoint", f"{url}/query", "load", "data/",
+                  "--no-validate", "--format", "json"],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+        yield url, json.loads(result.output)[0]
+
+
+@pytest.fixture
+def empty(tmp_path):
+    """A fresh, empty server; yields its base URL."""
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    return open_graph()
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def run(runner, *args):
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def _closed_port_url() -> str:
+    return f"http://127.0.0.1:{_free_port()}/query"
+
+
+def _norm(term) -> str | None:
+    """A term as text, the same whatever engine answered: numbers by value, and the
+    parts of a GROUP_CONCAT (" | ") sorted, since its order is unspecified."""
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype).endswith(
+        ("#decimal", "#integer", "#double", "#float")
+    ):
+        return str(Decimal(str(term)).normalize())
+    text = str(term)
+    return " | ".join(sorted(text.split(" | "))) if " | " in text else text
+
+
+def _rows(graph, text):
+    result = run_query(graph, text)
+    return result.columns, {tuple(_norm(t) for t in row) for row in result.rows}
+
+
+# ---------------------------------------------------------------- loading
+
+
+def test_load_reports_and_copies_the_graph_exactly(loaded, embedded):
+    url, report = loaded
+    assert report == {"store": f"{url}/update", "files": 5, "triples_added": report["triples_added"],
+                      "ontology_added": True, "validated": False}
+    remote = open_remote(f"{url}/query")
+    assert count_triples(remote) == count_triples(embedded)
+    assert isomorphic(local_copy(remote), embedded)  # blank nodes included
+
+
+@pytest.mark.parametrize("name", [q.name for q in canned_queries()])
+def test_canned_queries_give_the_same_rows(loaded, embedded, name):
+    url, _ = loaded
+    text = next(q.text for q in canned_queries() if q.name == name)
+    assert _rows(open_remote(f"{url}/query"), text) == _rows(embedded, text)
+
+
+def test_query_command_with_params_is_the_same(loaded, runner):
+    url, _ = loaded
+    args = ["query", "--name", "suppliers-of-firm", "--param", "firm=Boeing company", "--format", "csv"]
+    local = run(runner, *args)
+    remote = run(runner, "--endpoint", f"{url}/query", *args)
+    assert remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+
+
+def test_info_is_the_same(loaded, runner):
+    url, _ = loaded
+    local = run(runner, "info", "--format", "json")
+    remote = run(runner, "--endpoint", f"{url}/query", "info", "--format", "json")
+    assert remote.exit_code == 0, remote.output
+    assert json.loads(remote.output) == json.loads(local.output)  # validation included
+
+
+@pytest.mark.parametrize("name", ["weiqiao", "魏桥创业集团有限公司", "Innovation Metal", "alumina"])
+def test_find_is_the_same(loaded, runner, name):
+    url, _ = loaded
+    local = run(runner, "find", name, "--format", "json")
+    remote = run(runner, "--endpoint", f"{url}/query", "find", name, "--format", "json")
+    assert remote.exit_code == 0, remote.output
+    # Not "matched": when two labels of an entity score the same, kg.names keeps the one
+    # it meets first, and the order of rows is the engine's.
+    assert [{k: v for k, v in m.items() if k != "matched"} for m in json.loads(remote.output)] == [
+        {k: v for k, v in m.items() if k != "matched"} for m in json.loads(local.output)
+    ]
+
+
+def test_load_is_all_or_nothing(empty, runner, tmp_path):
+    opts = ["--update-endpoint", f"{empty}/update", "--endpoint", f"{empty}/query"]
+    remote = open_remote(f"{empty}/query")
+    assert count_triples(remote) == 0
+    good = tmp_path / "g.ttl"
+    good.write_text(GOOD, encoding="utf-8")
+    result = run(runner, *opts, "load", str(good), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["ontology_added"] is True
+    before = count_triples(remote)
+    assert before == count_triples(open_graph([good]))  # ontology + file + 1 shortcut
+
+    other = tmp_path / "h.ttl"
+    other.write_text(PREFIXES + 'ckr:c a ckg:Firm ; skos:prefLabel "Gamma"@en ; prov:wasDerivedFrom ckr:ev .\n')
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "ckr:x ckg:note .\n", encoding="utf-8")
+    result = runner.invoke(cli, [*opts, "load", str(other), str(bad)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad}:7: ")
+    assert count_triples(remote) == before
+
+    invalid = tmp_path / "i.ttl"
+    invalid.write_text(PREFIXES + "ckr:r2 a ckg:SupplyRelation ; ckg:supplier ckr:a .\n", encoding="utf-8")
+    result = runner.invoke(cli, [*opts, "load", str(invalid)])
+    assert result.exit_code == 1
+    assert "SHACL violation(s); nothing was added" in result.output
+    assert count_triples(remote) == before
+
+    more = tmp_path / "more.ttl"
+    more.write_text(OTHER, encoding="utf-8")
+    result = run(runner, *opts, "load", str(more), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["ontology_added"] is False  # not twice
+    assert count_triples(remote) == before + 9
+
+
+def test_load_without_query_endpoint(empty, runner, tmp_path):
+    good = tmp_path / "g.ttl"
+    good.write_text(GOOD, encoding="utf-8")
+    for _ in range(2):  # the ontology goes in once, decided by the server
+        result = run(runner, "--update-endpoint", f"{empty}/update", "load", str(good), "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)[0]["ontology_added"] is None
+    assert count_triples(open_remote(f"{empty}/query")) == count_triples(open_graph([good]))
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_refused_query_never_reaches_the_server(loaded, runner):
+    url, _ = loaded
+    remote = open_remote(f"{url}/query")
+    with pytest.raises(QueryRefused):
+        run_query(remote, "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+    assert remote.store._queries == 0
+    # Sent to a port where nothing listens, it would fail to connect instead.
+    result = runner.invoke(cli, ["--endpoint", _closed_port_url(), "query", "LOAD <http://x/y.ttl>"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: LOAD is not allowed")
+
+
+def test_unreachable_endpoint_is_a_clear_error(runner, tmp_path):
+    url = _closed_port_url()
+    result = runner.invoke(cli, ["--endpoint", url, "info"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {url}: cannot reach the SPARQL server: ")
+    assert "Traceback" not in result.output
+    good = tmp_path / "g.ttl"
+    good.write_text(GOOD, encoding="utf-8")
+    update = url.replace("/query", "/update")
+    result = runner.invoke(cli, ["--update-endpoint", update, "load", str(good)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {update}: cannot reach the SPARQL server: ")
+
+
+def test_http_errors_and_bad_queries_name_the_endpoint(loaded, runner):
+    url, _ = loaded
+    result = runner.invoke(cli, ["--endpoint", f"{url}/nowhere", "find", "weiqiao"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {url}/nowhere: the SPARQL server answered HTTP 404")
+    result = runner.invoke(cli, ["--endpoint", f"{url}/query", "query", "SELECT * WHERE { ?s ?p }"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {url}/query rejected the query: ")
+
+
+def test_a_silent_server_times_out():
+    with socket.socket() as listener:  # accepts connections, never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+        with pytest.raises(StoreError, match=r"no answer from the SPARQL server within 0.5 s"):
+            count_triples(open_remote(url, timeout=0.5))
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--endpoint", "http://127.0.0.1:1/query", "--data", "data/", "info"], "cannot be combined"),
+        (["--update-endpoint", "http://127.0.0.1:1/update", "--store", "x", "info"], "cannot be combined"),
+        (["--update-endpoint", "http://127.0.0.1:1/update", "info"], "give --endpoint URL"),
+        (["--endpoint", "http://127.0.0.1:1/query", "load", "data/"], "--update-endpoint"),
+    ],
+)
+def test_usage_errors(runner, args, message):
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_endpoint_must_be_a_url(runner):
+    result = runner.invoke(cli, ["--endpoint", "localhost:7878", "info"])
+    assert result.exit_code == 1
+    assert "expected an http:// or https:// URL" in result.output
+
+
+# ---------------------------------------------------------------- network and risk
+
+
+def test_supply_network_and_dominators_are_the_same(loaded, embedded):
+    from kg.network import supply_network
+    from kg.risk import dominator_tree, single_points_of_failure
+
+    url, _ = loaded
+    remote = open_remote(f"{url}/query")
+    G = supply_network(remote)
+    assert remote.store._queries <= 2  # nodes and edges, whatever the number of firms
+    H = supply_network(embedded)
+    assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
+    assert {(s, c): d for s, c, d in G.edges(data=True)} == {(s, c): d for s, c, d in H.edges(data=True)}
+    assert dominator_tree(G).idom == dominator_tree(H).idom
+    assert single_points_of_failure(remote) == single_points_of_failure(embedded)
+    assert single_points_of_failure(remote, cluster="Binzhou") == single_points_of_failure(embedded, cluster="Binzhou")
+
+
+def test_ask_and_construct(loaded, embedded):
+    url, _ = loaded
+    remote = open_remote(f"{url}/query")
+    ask = "ASK { ?s a ckg:Firm }"
+    assert run_query(remote, ask).rows == run_query(embedded, ask).rows == [(True,)]
+    construct = "CONSTRUCT { ?s ckg:suppliesTo ?o } WHERE { ?s ckg:suppliesTo ?o }"
+    assert set(run_query(remote, construct).rows) == set(run_query(embedded, construct).rows)
+
+
+def test_select_rows_streams_pyoxigraph_terms(loaded, embedded):
+    from kg.ontology import sparql_prologue
+    from kg.remote import is_remote, select_rows
+
+    url, _ = loaded
+    remote = open_remote(f"{url}/query")
+    assert is_remote(remote) and not is_remote(embedded)
+    query = sparql_prologue() + "SELECT ?s ?label WHERE { ?s a ckg:Firm OPTIONAL { ?s skos:prefLabel ?label } }"
+    rows = {tuple(None if t is None else t.value for t in row) for row in select_rows(remote, query)}
+    assert rows == {tuple(None if t is None else t.value for t in row) for row in embedded.store._inner.query(query)}
+    assert len(rows) > 10
