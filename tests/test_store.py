@@ -150,6 +150,15 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
+def test_write_atomic_gives_the_usual_mode(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "report.html", "x")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 def test_write_atomic_replaces(tmp_path):
     target = tmp_path / "sub" / "out.html"
     write_atomic(target, "one")
