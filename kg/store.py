@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,13 +173,15 @@ def open_graph(
     ontology: bool = True,
     store: str | os.PathLike | None = None,
     endpoint: str | None = None,
-) -> rdflib.Graph:  # noqa: F821
+) -> "rdflib.Graph":  # noqa: F821
     """Open the graph the commands work on.
 
-    - ``endpoint``: the query URL of a SPARQL 1.1 Protocol server (see :mod:`kg.remote`).
-    - ``store``: a persistent Oxigraph store on disk (read-only; ``kg load`` writes it).
+    - ``endpoint``: a remote SPARQL 1.1 server (see :mod:`kg.remote`).
+    - ``store``: a persistent store on disk (read-only; ``kg load`` writes it).
     - otherwise ``data`` (files or folders; default: the bundled ``data/``) in memory,
-      always with the ontology unless ``ontology=False``.
+      always with the ontology unless ``ontology=False``. Files are parsed by Oxigraph
+      straight into the store (no Python object per triple); a file that does not
+      parse raises :class:`ParseError` with its line.
     """
     if endpoint is not None:
         from .remote import open_remote
@@ -185,54 +189,93 @@ def open_graph(
         return open_remote(endpoint)
     if store is not None:
         return _wrap(open_store(store, read_only=True))
+    import pyoxigraph as ox
+
     paths = default_data_paths() if data is None else expand_paths(data)
     if ontology:
         paths = expand_paths([*ontology_paths(), *paths])
-    return graph_from_sources(parse_files(paths))
+    memory = ox.Store()
+    for path in paths:
+        load_file(memory, path)
+    derive_in_store(memory)
+    return _wrap(memory)
 
 
-def open_store(path: str | os.PathLike, *, read_only: bool = False):
-    """Open a persistent pyoxigraph Store, turning lock and path errors into :class:`StoreError`."""
+def load_file(ox_store, path: str | os.PathLike, *, bulk: bool = False) -> None:
+    """Parse one file straight into ``ox_store``'s default graph.
+
+    ``bulk`` uses Oxigraph's bulk loader (fast, not transactional: for a store that
+    is thrown away on error). Named graphs of TriG, N-Quads or JSON-LD files are
+    merged into the default graph. Raises :class:`ParseError` with the file's line.
+    """
     import pyoxigraph as ox
 
     path = Path(path)
-    if read_only:
-        if not path.is_dir():
-            raise StoreError(f"{path}: no store here; create one with `kg --store {path} load FILES…`")
-        try:
-            return ox.Store.read_only(str(path))
-        except OSError as e:
-            raise StoreError(f"{path}: cannot open the store read-only: {e}") from None
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ParseError(str(path), None, f"unknown RDF format {path.suffix!r}")
+    load = ox_store.bulk_load if bulk else ox_store.load
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        return ox.Store(str(path))
+        load(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri(),
+             to_graph=ox.DefaultGraph())
+    except SyntaxError as e:
+        raise ParseError(str(path), e.lineno, _clean_syntax_message(str(e.msg if hasattr(e, "msg") else e))) from None
+    except (OSError, ValueError) as e:
+        raise ParseError(str(path), None, str(e)) from None
+    if next(iter(ox_store.named_graphs()), None) is not None:
+        ox_store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } ; DROP NAMED")
+
+
+def derive_in_store(ox_store) -> None:
+    """Add the derived triples (:data:`DERIVE_SHORTCUTS`) of everything in ``ox_store``."""
+    construct = DERIVE_SHORTCUTS.strip()
+    insert = "INSERT" + construct[len("CONSTRUCT"):]
+    ox_store.update(insert, prefixes=PREFIXES)
+
+
+CURRENT_LINK = "kg-current"
+"""In a store folder, the symlink to the generation that readers open."""
+LOCK_FILE = ".kg-lock"
+"""In a store folder, the file a writer locks so a second writer gets a clear error."""
+
+
+def _current(path: Path) -> Path | None:
+    """The folder of the store's current generation, or None if there is no store."""
+    link = path / CURRENT_LINK
+    if link.is_symlink():
+        return path / os.readlink(link)
+    if (path / "CURRENT").is_file():  # a plain Oxigraph store folder
+        return path
+    return None
+
+
+def open_store(path: str | os.PathLike, *, read_only: bool = True):
+    """Open the current generation of a persistent store (read-only unless asked).
+
+    A store folder written by ``kg load`` holds generations of an Oxigraph store and
+    a symlink ``kg-current`` to the one in use; a plain Oxigraph store folder is
+    opened as it is.
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    target = _current(path) if path.is_dir() else None
+    if target is None:
+        raise StoreError(f"{path}: no store here; create one with `kg load FILES… --store {path}`")
+    try:
+        return ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
     except OSError as e:
         msg = str(e)
         if "lock" in msg.lower():
             msg = "another process is writing to this store; try again when it has finished"
-        raise StoreError(f"{path}: {msg}") from None
+        raise StoreError(f"{path}: cannot open the store: {msg}") from None
 
 
 def store_has_ontology(ox_store) -> bool:
-    """Whether a persistent store already holds the ontology header."""
+    """Whether a store already holds the ontology header."""
     return bool(
         ox_store.query("ASK { <https://w3id.org/cluster-kg/ontology> a <http://www.w3.org/2002/07/owl#Ontology> }")
     )
-
-
-def add_to_store(ox_store, sources: Sequence[Source]) -> int:
-    """Add parsed sources and their derived shortcuts to a store in one transaction.
-
-    Either every triple is added or none is. Returns the number of triples added
-    (derived shortcuts included).
-    """
-    import pyoxigraph as ox
-
-    triples = [t for s in sources for t in s.triples]
-    triples += derived_triples(triples)
-    ox_store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples])
-    ox_store.flush()
-    return len(triples)
 
 
 def select(graph, text: str) -> Iterator[list[str | None]]:
@@ -309,44 +352,83 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     return path
 
 
-def _store_triples(store) -> list:
-    import pyoxigraph as ox
+@contextmanager
+def _writer_lock(folder: Path):
+    """Hold the store folder's writer lock, or raise :class:`StoreError` at once."""
+    import fcntl
 
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{folder}: another `kg load` is writing to this store; try again when it has finished") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
-def _check_before_load(existing: Source, sources: Sequence[Source]) -> None:
-    """Validate a store's triples plus ``sources``; raise :class:`ValidationFailed` on violations."""
-    from .errors import ValidationFailed
-    from .validate import validate as run_validation
-
-    graph = graph_from_sources([existing, *sources])
-    violations = [v for v in run_validation(graph) if v.severity == "Violation"]
-    if violations:
-        raise ValidationFailed(violations)
-
-
-def load_into_store(store_dir: str | os.PathLike, files: Sequence[str | os.PathLike], *, validate: bool = True) -> dict:
+def load_into_store(
+    store_dir: str | os.PathLike,
+    files: Sequence[str | os.PathLike],
+    *,
+    validate: bool = True,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict:
     """Parse, validate and add ``files`` to the persistent store at ``store_dir``, all or nothing.
 
-    Every file is parsed before anything is written; with ``validate`` the store's
-    current graph plus the new files must pass the SHACL shapes
-    (:class:`~kg.errors.ValidationFailed` otherwise). The ontology is added with the
-    first load. The write is one transaction: the store holds all of it or none.
+    The new data goes into a new generation of the store: a copy of the current one
+    (hard links, so cheap) that the files are bulk-loaded into, then the derived
+    triples, then (with ``validate``) the SHACL shapes are checked on the whole of
+    it. Only then does the ``kg-current`` symlink move to it, in one atomic rename.
+    A parse error, a violation, an exception or a ``kill -9`` at any point leaves the
+    store as it was. A second writer gets :class:`StoreError` at once; readers keep
+    reading the generation they opened. The ontology is added with the first load.
+
+    ``progress(file, triples_so_far)`` is called as files are loaded.
     """
+    import shutil
+
+    import pyoxigraph as ox
+
+    folder = Path(store_dir)
     paths = expand_paths(files)
-    sources = parse_files(paths)
-    store = open_store(store_dir)
-    add_ontology = not store_has_ontology(store)
-    if add_ontology:
-        sources = parse_files(ontology_paths()) + sources
-    if validate:
-        existing = Source(Path(store_dir), _store_triples(store))
-        del store  # closed while validating, so an error's traceback does not keep it locked
-        _check_before_load(existing, sources)
-        store = open_store(store_dir)
-    added = add_to_store(store, sources)
-    del store
+    if folder.is_dir() and (folder / "CURRENT").is_file() and not (folder / CURRENT_LINK).is_symlink():
+        raise StoreError(f"{folder}: a plain Oxigraph store; `kg load` writes only stores it created (use a new folder)")
+    with _writer_lock(folder):
+        old = _current(folder)
+        _remove_stale_generations(folder, keep={old, _previous(folder)})
+        new = folder / f"gen-{time.time_ns()}"
+        try:
+            if old is not None:
+                ox.Store.read_only(str(old)).backup(str(new))
+            store = ox.Store(str(new))
+            before = _count(store)
+            add_ontology = not store_has_ontology(store)
+            for path in [*(ontology_paths() if add_ontology else []), *paths]:
+                load_file(store, path, bulk=True)
+                if progress is not None:
+                    progress(str(path), _count(store) - before)
+            derive_in_store(store)
+            store.flush()
+            added = _count(store) - before
+            if validate:
+                from .errors import ValidationFailed
+                from .validate import validate as run_validation
+
+                violations = [v for v in run_validation(_wrap(store)) if v.severity == "Violation"]
+                if violations:
+                    raise ValidationFailed(violations)
+            del store
+            _point_current_at(folder, new)
+        except BaseException:
+            store = None  # close before removing its files
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        if old is not None and old != folder:
+            (folder / ".kg-previous").unlink(missing_ok=True)
+            (folder / ".kg-previous").symlink_to(old.name)
     return {
         "store": str(store_dir),
         "files": len(paths),
@@ -354,3 +436,28 @@ def load_into_store(store_dir: str | os.PathLike, files: Sequence[str | os.PathL
         "ontology_added": add_ontology,
         "validated": validate,
     }
+
+
+def _count(ox_store) -> int:
+    return int(next(iter(ox_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
+
+
+def _point_current_at(folder: Path, generation: Path) -> None:
+    tmp = folder / f".{CURRENT_LINK}.tmp"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(generation.name)
+    os.replace(tmp, folder / CURRENT_LINK)  # atomic: readers see the old or the new generation
+
+
+def _previous(folder: Path) -> Path | None:
+    link = folder / ".kg-previous"
+    return folder / os.readlink(link) if link.is_symlink() else None
+
+
+def _remove_stale_generations(folder: Path, keep: set) -> None:
+    """Remove generations left by a killed load, keeping the current and the previous one."""
+    import shutil
+
+    for gen in folder.glob("gen-*"):
+        if gen not in keep:
+            shutil.rmtree(gen, ignore_errors=True)

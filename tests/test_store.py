@@ -9,13 +9,11 @@ from rdflib.compare import isomorphic
 from kg.errors import ParseError, StoreError
 from kg.ontology import CKG
 from kg.store import (
-    add_to_store,
     count_triples,
     expand_paths,
+    load_into_store,
     open_graph,
-    open_store,
     parse_file,
-    parse_files,
     write_atomic,
 )
 
@@ -94,23 +92,86 @@ def test_ontology_is_always_there_even_with_data_only(tmp_path):
 
 def test_store_load_is_all_or_nothing(tmp_path):
     store_dir = tmp_path / "store"
-    store = open_store(store_dir)
-    add_to_store(store, parse_files([write(tmp_path, "l.ttl", LINK)]))
-    before = len(list(store))
+    load_into_store(store_dir, [write(tmp_path, "l.ttl", LINK)], validate=False)
+    before = count_triples(open_graph(store=store_dir))
     good = write(tmp_path, "good.ttl", PREFIXES + "ckr:x ckg:note \"x\" .\n")
     bad = write(tmp_path, "bad.ttl", PREFIXES + "ckr:y ckg:note .\n")
-    with pytest.raises(ParseError):
-        add_to_store(store, parse_files([good, bad]))
-    assert len(list(store)) == before == 10
+    with pytest.raises(ParseError, match=r"bad\.ttl:4: column 16: "):
+        load_into_store(store_dir, [good, bad], validate=False)
+    assert count_triples(open_graph(store=store_dir)) == before
+    assert sorted(p.name for p in store_dir.iterdir() if p.name.startswith("gen-")) == [
+        os.readlink(store_dir / "kg-current")
+    ]  # the failed generation is gone
+
+
+def test_second_writer_gets_a_clear_error(tmp_path):
+    from kg.store import _writer_lock
+
+    store_dir = tmp_path / "store"
+    with _writer_lock(store_dir):
+        with pytest.raises(StoreError, match="another `kg load` is writing to this store"):
+            load_into_store(store_dir, [write(tmp_path, "l.ttl", LINK)], validate=False)
+    load_into_store(store_dir, [write(tmp_path, "l.ttl", LINK)], validate=False)  # lock released
+
+
+def test_readers_keep_their_generation_while_a_load_swaps(tmp_path):
+    store_dir = tmp_path / "store"
+    load_into_store(store_dir, [write(tmp_path, "l.ttl", LINK)], validate=False)
+    reader = open_graph(store=store_dir)
+    n = count_triples(reader)
+    load_into_store(store_dir, [write(tmp_path, "m.ttl", PREFIXES + "ckr:z ckg:note \"z\" .\n")], validate=False)
+    assert count_triples(reader) == n
+    assert count_triples(open_graph(store=store_dir)) == n + 1
+
+
+def test_plain_oxigraph_folder_is_read_but_not_written(tmp_path):
+    import pyoxigraph as ox
+
+    plain = ox.Store(str(tmp_path / "plain"))
+    plain.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/b")))
+    plain.flush()
+    del plain
+    assert count_triples(open_graph(store=tmp_path / "plain")) == 1
+    with pytest.raises(StoreError, match="a plain Oxigraph store"):
+        load_into_store(tmp_path / "plain", [write(tmp_path, "l.ttl", LINK)], validate=False)
+
+
+def test_kill_9_during_a_load_leaves_the_store_as_it_was(tmp_path):
+    """A load killed with SIGKILL in the middle of a bulk load changes nothing."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    store_dir = tmp_path / "store"
+    load_into_store(store_dir, [write(tmp_path, "l.ttl", LINK)], validate=False)
+    before = count_triples(open_graph(store=store_dir))
+    big = tmp_path / "big.nt"
+    with open(big, "w", encoding="utf-8") as f:  # about 60 MB: the load takes seconds
+        for i in range(600_000):
+            f.write(f"<http://e/s{i}> <http://e/p> \"a longer literal value number {i} to make the file big\" .\n")
+    script = f"from kg.store import load_into_store; load_into_store({str(store_dir)!r}, [{str(big)!r}], validate=False)"
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 60
+    while not list(store_dir.glob("gen-*/CURRENT")) or len(list(store_dir.glob("gen-*"))) < 2:
+        assert proc.poll() is None, "the load finished before it could be killed; make the file bigger"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)  # well inside the bulk load
+    assert proc.poll() is None, "the load finished before it could be killed; make the file bigger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert count_triples(open_graph(store=store_dir)) == before
+    load_into_store(store_dir, [write(tmp_path, "m.ttl", PREFIXES + "ckr:z ckg:note \"z\" .\n")], validate=False)
+    assert count_triples(open_graph(store=store_dir)) == before + 1
+    assert len(list(store_dir.glob("gen-*"))) == 2  # the killed load's generation was cleaned up
 
 
 def test_round_trip_through_a_persistent_store_is_isomorphic(tmp_path):
-    memory = open_graph()
-    store = open_store(tmp_path / "s")
-    from kg.store import default_data_paths, ontology_paths
+    from kg.store import default_data_paths
 
-    add_to_store(store, parse_files([*ontology_paths(), *default_data_paths()]))
-    del store
+    memory = open_graph()
+    load_into_store(tmp_path / "s", default_data_paths(), validate=False)
     on_disk = open_graph(store=tmp_path / "s")
     assert isomorphic(_plain(memory), _plain(on_disk))
 
