@@ -426,8 +426,29 @@ def load(obj: Context, files, store_dir, no_validate, fmt):
     store_dir = store_dir or obj.store
     if not store_dir:
         raise click.UsageError("kg load needs a store: --store DIR")
-    report = load_into_store(store_dir, files, validate=not no_validate)
+    report = load_into_store(store_dir, files, validate=not no_validate, progress=_load_progress())
     emit([report], fmt, ["store", "files", "triples_added", "ontology_added", "validated"])
+
+
+def _load_progress():
+    """Progress of a load on stderr: triples and triples/s, one updating line on a terminal;
+    in a log, a line a million triples and one for each large file."""
+    import time
+
+    from .store import PROGRESS_EVERY
+
+    start = time.monotonic()
+    tty = sys.stderr.isatty()
+
+    def report(path: str, triples: int, done: bool) -> None:
+        rate = triples / max(time.monotonic() - start, 1e-9)
+        line = f"loading {path}: {triples:,} triples, {rate:,.0f} triples/s"
+        if tty:
+            click.echo(f"\r{line}", err=True, nl=done)
+        elif (done and triples >= PROGRESS_EVERY) or (not done and triples % 1_000_000 == 0):
+            click.echo(line, err=True)
+
+    return report
 
 
 # --- supply-network analytics (issue 3) ---

@@ -201,12 +201,24 @@ def open_graph(
     return _wrap(memory)
 
 
-def load_file(ox_store, path: str | os.PathLike, *, bulk: bool = False) -> None:
-    """Parse one file straight into ``ox_store``'s default graph.
+PROGRESS_EVERY = 100_000
+"""Triples between two progress reports of a bulk load."""
+
+
+def load_file(
+    ox_store,
+    path: str | os.PathLike,
+    *,
+    bulk: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Parse one file straight into ``ox_store``'s default graph; return the triples read.
 
     ``bulk`` uses Oxigraph's bulk loader (fast, not transactional: for a store that
-    is thrown away on error). Named graphs of TriG, N-Quads or JSON-LD files are
-    merged into the default graph. Raises :class:`ParseError` with the file's line.
+    is thrown away on error) and calls ``progress(triples_read)`` every
+    :data:`PROGRESS_EVERY` triples. Named graphs of TriG, N-Quads or JSON-LD files
+    are merged into the default graph; blank-node labels are local to the file.
+    Raises :class:`ParseError` with the file's line.
     """
     import pyoxigraph as ox
 
@@ -214,16 +226,30 @@ def load_file(ox_store, path: str | os.PathLike, *, bulk: bool = False) -> None:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ParseError(str(path), None, f"unknown RDF format {path.suffix!r}")
-    load = ox_store.bulk_load if bulk else ox_store.load
+    count = 0
     try:
-        load(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri(),
-             to_graph=ox.DefaultGraph())
+        quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri(),
+                         rename_blank_nodes=True)
+        if not bulk:
+            triples = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+            ox_store.extend(triples)
+            return len(triples)
+
+        def counted():
+            nonlocal count
+            default = ox.DefaultGraph()
+            for q in quads:
+                yield q if q.graph_name == default else ox.Quad(q.subject, q.predicate, q.object, default)
+                count += 1
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(count)
+
+        ox_store.bulk_extend(counted())
     except SyntaxError as e:
         raise ParseError(str(path), e.lineno, _clean_syntax_message(str(e.msg if hasattr(e, "msg") else e))) from None
     except (OSError, ValueError) as e:
         raise ParseError(str(path), None, str(e)) from None
-    if next(iter(ox_store.named_graphs()), None) is not None:
-        ox_store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } ; DROP NAMED")
+    return count
 
 
 def derive_in_store(ox_store) -> None:
@@ -374,7 +400,7 @@ def load_into_store(
     files: Sequence[str | os.PathLike],
     *,
     validate: bool = True,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, bool], None] | None = None,
 ) -> dict:
     """Parse, validate and add ``files`` to the persistent store at ``store_dir``, all or nothing.
 
@@ -386,7 +412,8 @@ def load_into_store(
     store as it was. A second writer gets :class:`StoreError` at once; readers keep
     reading the generation they opened. The ontology is added with the first load.
 
-    ``progress(file, triples_so_far)`` is called as files are loaded.
+    ``progress(file, triples_read_from_it, done)`` is called every
+    :data:`PROGRESS_EVERY` triples and at the end of each file (``done`` true).
     """
     import shutil
 
@@ -407,9 +434,10 @@ def load_into_store(
             before = _count(store)
             add_ontology = not store_has_ontology(store)
             for path in [*(ontology_paths() if add_ontology else []), *paths]:
-                load_file(store, path, bulk=True)
+                report = (lambda n, p=str(path): progress(p, n, False)) if progress else None
+                read = load_file(store, path, bulk=True, progress=report)
                 if progress is not None:
-                    progress(str(path), _count(store) - before)
+                    progress(str(path), read, True)
             derive_in_store(store)
             store.flush()
             added = _count(store) - before

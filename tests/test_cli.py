@@ -217,3 +217,17 @@ def test_info_on_bundled_data(runner):
     assert info["classes"]["Article"] == 5
     assert info["classes"]["IndustrialCluster"] == 4
     assert info["validation"] == {"conforms": True, "violations": 0}
+
+
+def test_load_reports_progress_on_stderr_for_large_files(runner, tmp_path):
+    big = tmp_path / "big.nt"
+    big.write_text("".join(f"<http://e/s{i}> <http://e/p> <http://e/o> .\n" for i in range(120_000)), encoding="utf-8")
+    result = run(runner, "load", str(big), "--store", str(tmp_path / "s"), "--no-validate", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    from kg.store import count_triples, open_graph
+
+    ontology = count_triples(open_graph([], ontology=True))
+    assert result.stdout.splitlines()[1] == f"{tmp_path / 's'},1,{120_000 + ontology},True,False"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"loading {big}: 120,000 triples, ")
+    assert lines[0].endswith(" triples/s")
