@@ -297,7 +297,7 @@ def validate(obj: Context, files, fmt):
     Prints each violation with file, line, node, label and message; exits 1 if
     there is any violation.
 
-    Example: kg validate data/binzhou.ttl
+    Example: kg validate data/sources.ttl data/binzhou.ttl
     """
     from .store import default_data_paths, expand_paths
     from .validate import validate_files

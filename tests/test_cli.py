@@ -1,6 +1,7 @@
 """The foundation commands through click's CliRunner, with exact output on the bundled data."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -231,3 +232,35 @@ def test_load_reports_progress_on_stderr_for_large_files(runner, tmp_path):
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"loading {big}: 120,000 triples, ")
     assert lines[0].endswith(" triples/s")
+
+
+def test_validate_prints_file_line_node_label_message(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        PREFIXES + 'ckr:x a ckg:Firm ; skos:prefLabel "X Co"@en .\n'
+        "ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:x ; ckg:customer ckr:x ; ckg:product ckp:alumina ;\n"
+        "    ckg:share 1.5 ; prov:wasDerivedFrom ckr:x .\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{bad}:7: violation: ckr:x (X Co): Every fact needs prov:wasDerivedFrom at least one evidence node"
+        " (a ckg:Evidence quoting a source article).\n"
+        f"{bad}:8: violation: ckr:r: A share is at most one decimal between 0 and 1 (e.g. 0.8 for 80%; write 1.0, not 1).\n"
+        f"{bad}:8: violation: ckr:r: The supplier and the customer of a supply relation must be different agents.\n"
+        f"{bad}:8: violation: ckr:r: prov:wasDerivedFrom must point to a ckg:Evidence node"
+        " (a quote with prov:value and prov:hadPrimarySource).\n"
+        "1 file(s), 4 violation(s), 0 warning(s)\n"
+    )
+
+
+def test_validate_bundled_data_passes(runner):
+    result = run(runner, "validate")
+    assert result.exit_code == 0, result.output
+    data = Path(__file__).resolve().parent.parent / "data"
+    assert result.output == (  # no article names Guangyuan's province: a warning, not an error
+        f"{data}/guangyuan.ttl:28: warning: ckr:guangyuan (Guangyuan): This province, city or county has no"
+        " ckg:partOf: name the region that contains it if a source states it.\n"
+        "5 file(s), 0 violation(s), 1 warning(s)\n"
+    )
