@@ -5,8 +5,8 @@ from __future__ import annotations
 from .ontology import PREFIXES
 
 INSTANCE_CLASSES = [
-    "Firm", "EnterpriseGroup", "FirmCohort", "ResearchInstitution", "Association",
-    "Country", "Province", "City", "County", "IndustrialPark", "DevelopmentZone",
+    "Firm", "EnterpriseGroup", "FirmCohort", "ResearchInstitution", "Association", "Organization",
+    "Country", "Province", "City", "County", "Region", "IndustrialPark", "DevelopmentZone",
     "IndustrialCluster", "Project", "Cooperation", "Event", "SupplyRelation",
     "Quantity", "Evidence", "Article", "InferenceRule", "Product", "Stage",
 ]  # fmt: skip

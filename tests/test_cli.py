@@ -264,3 +264,20 @@ def test_validate_bundled_data_passes(runner):
         " ckg:partOf: name the region that contains it if a source states it.\n"
         "5 file(s), 0 violation(s), 1 warning(s)\n"
     )
+
+
+def test_info_counts_match_a_plain_rdflib_count(runner):
+    """Counts by class from `kg info` equal rdflib's own count over the data and ontology files."""
+    from rdflib import RDF, Graph
+
+    from kg.ontology import CKG
+    from kg.store import default_data_paths, ontology_paths
+    from kg.summary import INSTANCE_CLASSES
+
+    plain = Graph()
+    for path in [*ontology_paths(), *default_data_paths()]:
+        plain.parse(path)
+    expected = {c: len(set(plain.subjects(RDF.type, CKG[c]))) for c in INSTANCE_CLASSES}
+    info = json.loads(run(runner, "info", "--format", "json").output)
+    assert info["classes"] == expected
+    assert expected["Firm"] > 20 and expected["SupplyRelation"] == 9
