@@ -1069,20 +1069,8 @@ def write_graph(
     """
     path = Path(path)
     fmt = fmt or format_for(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # like tempfile.mkstemp, but with the umask's permissions (mkstemp makes 0600 files)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            stats = write_to(f, n_firms, seed=seed, fmt=fmt, preferential=preferential, progress=progress)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    from .store import atomic_file
+
+    with atomic_file(path, "wb") as f:
+        stats = write_to(f, n_firms, seed=seed, fmt=fmt, preferential=preferential, progress=progress)
     return stats

@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -351,31 +350,36 @@ def count_triples(graph) -> int:
     return int(row[0])
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
-    """Write a file through a temporary file in the same folder and a rename.
+@contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "w"):
+    """Open a temporary file beside ``path`` for writing; on success rename it to ``path``.
 
-    A failed write leaves any earlier file at ``path`` intact.
+    A failed write (an exception in the ``with`` block) leaves any earlier file at
+    ``path`` intact and removes the temporary file. The file gets the usual mode
+    (``0o666`` less the umask). ``mode`` is ``"w"`` (UTF-8 text) or ``"wb"``.
     """
+    import secrets
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
-            f.write(data)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
-    return path
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
+    with atomic_file(path, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+    return Path(path)
 
 
 @contextmanager
@@ -450,8 +454,11 @@ def load_into_store(
                     raise ValidationFailed(violations)
             del store
             _point_current_at(folder, new)
-        except BaseException:
-            store = None  # close before removing its files
+        except BaseException as e:
+            import traceback
+
+            store = None  # close the store before removing its files: drop every reference,
+            traceback.clear_frames(e.__traceback__)  # including those in the error's frames
             shutil.rmtree(new, ignore_errors=True)
             raise
         if old is not None and old != folder:
