@@ -4,6 +4,8 @@ Each measure returns every node, ranked; ``method`` says how the numbers were
 computed. Betweenness is exact up to :data:`EXACT_BETWEENNESS_LIMIT` nodes and
 estimated from :data:`BETWEENNESS_SAMPLES` source nodes drawn with seed
 :data:`SEED` above it (exact betweenness takes hours at 100k firms in networkx).
+PageRank and betweenness run on networkx below 5,000 nodes and on igraph from
+there on, with the same answers (``engine``, see :mod:`kg.engine`).
 
 >>> from kg.network import network_from_edges
 >>> G = network_from_edges([("a", "b"), ("b", "c")])
@@ -79,8 +81,8 @@ def degree(G) -> dict[str, float]:
     return {n: G.in_degree(n) + G.out_degree(n) for n in G}
 
 
-def pagerank(G, *, upstream: bool = True) -> dict[str, float]:
-    """PageRank (damping 0.85, ``tol`` 1e-10) of every node.
+def pagerank(G, *, upstream: bool = True, engine: str = "auto") -> dict[str, float]:
+    """PageRank (damping 0.85, ``tol`` 1e-10) of every node (:func:`kg.engine.pagerank`).
 
     With ``upstream`` (the default) the walk goes from customers to suppliers, so a firm
     ranks high when firms that rank high buy from it: the supplier view that dependency
@@ -91,43 +93,51 @@ def pagerank(G, *, upstream: bool = True) -> dict[str, float]:
     >>> max(r, key=r.get)
     's'
     """
-    if len(G) == 0:
-        return {}
-    import networkx as nx
+    from .engine import pagerank as compute
 
-    H = G.reverse(copy=False) if upstream else G
-    return nx.pagerank(H, alpha=0.85, tol=PAGERANK_TOL, max_iter=1000, weight=None)
+    return compute(G, alpha=0.85, reverse=upstream, tol=PAGERANK_TOL, engine=engine)
 
 
 def betweenness(G, *, limit: int = EXACT_BETWEENNESS_LIMIT, k: int = BETWEENNESS_SAMPLES,
-                seed: int = SEED) -> tuple[dict[str, float], str]:
-    """Normalised betweenness of every node and the method used.
+                seed: int = SEED, engine: str = "auto") -> tuple[dict[str, float], str]:
+    """Normalised betweenness of every node and the method used (:func:`kg.engine.betweenness`).
 
     Exact when ``G`` has at most ``limit`` nodes; else estimated from ``k`` sampled sources
-    (fixed ``seed``), and the method says so.
+    (fixed ``seed``, drawn as networkx draws them whatever the engine), and the method says so.
 
     >>> from kg.network import network_from_edges
     >>> G = network_from_edges([("a", "b"), ("b", "c"), ("c", "d")])
     >>> betweenness(G)[1], betweenness(G, limit=2, k=2)[1]
     ('exact', 'sampled: 2 of 4 source nodes, seed 42')
     """
-    import networkx as nx
+    from .engine import betweenness as compute
 
     n = len(G)
     if n <= limit or k >= n:
-        return nx.betweenness_centrality(G, normalized=True), "exact"
-    scores = nx.betweenness_centrality(G, k=k, normalized=True, seed=seed)
+        return compute(G, engine=engine), "exact"
+    scores = compute(G, k=k, seed=seed, engine=engine)
     return scores, f"sampled: {k} of {n} source nodes, seed {seed}"
+
+
+def _tie(value: float) -> float:
+    """``value`` to 12 significant digits, so that rounding noise does not break a tie.
+
+    >>> _tie(0.0024167731510538956) == _tie(0.0024167731510522806)
+    True
+    """
+    return float(f"{value:.12g}")
 
 
 def centrality(source, *, measure: str = "pagerank", top: int | None = None,
                cluster: str | None = None, limit: int = EXACT_BETWEENNESS_LIMIT,
-               k: int = BETWEENNESS_SAMPLES, seed: int = SEED) -> Centrality:
+               k: int = BETWEENNESS_SAMPLES, seed: int = SEED, engine: str = "auto") -> Centrality:
     """Rank the nodes of ``source`` (an RDF graph or a supply network) by ``measure``.
 
     ``measure`` is "degree", "pagerank" or "betweenness"; ``top`` keeps the first rows;
     ``cluster`` (with an RDF graph) computes the measure on the cluster's own network
-    (firms of the cluster and the links among them). Ties are ranked by label.
+    (firms of the cluster and the links among them). Ties (scores equal to 12 significant
+    digits: engines differ in the last bits of equal scores) are ranked by label.
+    ``engine`` is "auto", "networkx" or "igraph" (see :mod:`kg.engine`).
 
     >>> from kg.network import network_from_edges
     >>> G = network_from_edges([("a", "b"), ("a", "c")])
@@ -141,10 +151,15 @@ def centrality(source, *, measure: str = "pagerank", top: int | None = None,
     if measure == "degree":
         scores, method = degree(G), "exact"
     elif measure == "pagerank":
-        scores, method = pagerank(G), f"power iteration, tol {PAGERANK_TOL:g}, supplier view"
+        from .engine import use_igraph
+
+        scores = pagerank(G, engine=engine)
+        exact = use_igraph(G, engine)
+        method = "PRPACK (igraph)" if exact else f"power iteration, tol {PAGERANK_TOL:g}"
+        method += ", supplier view"
     else:
-        scores, method = betweenness(G, limit=limit, k=k, seed=seed)
-    order = sorted(G, key=lambda n: (-scores[n], node_label(G, n).casefold(), n))
+        scores, method = betweenness(G, limit=limit, k=k, seed=seed, engine=engine)
+    order = sorted(G, key=lambda n: (-_tie(scores[n]), node_label(G, n).casefold(), n))
     if top is not None:
         order = order[:top]
     rows = [

@@ -4,9 +4,9 @@
 supplier (and one firm of every group of firms that only supply one another);
 then firm *d* dominates firm *v* when every supply path from the super-source
 to *v* passes through *d*: if *d* fails, *v* loses every supply path. One call
-to :func:`networkx.immediate_dominators` gives the dominator tree, and one
-traversal of it gives, for every firm at once, how many firms it dominates and
-their weight (the member count of a cohort, else 1).
+to :func:`kg.engine.entry_dominators` (networkx, or igraph on large networks)
+gives the dominator tree, and one traversal of it gives, for every firm at once,
+how many firms it dominates and their weight (the member count of a cohort, else 1).
 
 **What if.** :func:`whatif` removes firms and propagates the failure round by
 round: a firm fails when every one of its suppliers has failed; a firm that
@@ -105,26 +105,23 @@ class DominatorTree:
         return out
 
 
-def dominator_tree(source) -> DominatorTree:
+def dominator_tree(source, *, engine: str = "auto") -> DominatorTree:
     """Build the :class:`DominatorTree` of ``source`` (an RDF graph or a supply network).
 
-    O(V + E) for the super-source and the condensation, plus networkx's
-    ``immediate_dominators`` (near-linear), plus one pass over the tree.
-    Self-loops play no part: a firm cannot cut itself off.
+    O(V + E) for the super-source and the condensation, plus the immediate dominators
+    (near-linear), plus one pass over the tree. Self-loops play no part: a firm cannot
+    cut itself off. ``engine`` (see :mod:`kg.engine`): networkx's ``condensation`` and
+    ``immediate_dominators`` below 5,000 nodes, igraph's from there on (same tree).
 
     >>> from kg.network import network_from_edges
     >>> T = dominator_tree(network_from_edges([("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]))
     >>> T.idom
     {'a': None, 'b': 'a', 'c': 'a', 'd': 'a'}
     """
-    import networkx as nx
+    from .engine import entry_dominators
 
     G = as_network(source)
-    H = _without_self_loops(G)
-    entry_points = _entry_points(H)
-    H.add_node(SUPER_SOURCE)
-    H.add_edges_from((SUPER_SOURCE, v) for v in entry_points)
-    raw = nx.immediate_dominators(H, SUPER_SOURCE) if len(H) > 1 else {}
+    entry_points, raw = entry_dominators(G, SUPER_SOURCE, engine=engine)
     idom: dict[str, str | None] = {}
     children: dict[object, list[str]] = {}
     for v in G:
@@ -150,25 +147,16 @@ def dominator_tree(source) -> DominatorTree:
     return DominatorTree(G, idom, children, entry_points, count, weight, unsized)
 
 
-def _without_self_loops(G):
-    import networkx as nx
-
-    H = nx.DiGraph()
-    H.add_nodes_from(G)
-    H.add_edges_from((s, c) for s, c in G.edges() if s != c)
-    return H
-
-
-def _entry_points(H) -> list[str]:
+def _entry_points(G, *, engine: str = "auto") -> list[str]:
     """One firm per source strongly connected component (the smallest IRI), O(V + E).
 
     A firm without suppliers is its own component; a group of firms that only supply
-    one another is entered through one of them.
+    one another is entered through one of them. Self-loops change no component.
+    :func:`dominator_tree` gets the same list from :func:`kg.engine.entry_dominators`.
     """
-    import networkx as nx
+    from .engine import source_components
 
-    C = nx.condensation(H)
-    return sorted(min(C.nodes[scc]["members"]) for scc in C if C.in_degree(scc) == 0)
+    return sorted(min(members) for members in source_components(G, engine=engine))
 
 
 def _unsized(G, v: str) -> int:
@@ -334,7 +322,7 @@ def whatif(source, firms, *, cluster: str | None = None) -> WhatIf:
 
     # Cycles that lost their outside supply: not reachable from any surviving entry point.
     reached = set()
-    stack = [v for v in _entry_points(_without_self_loops(G)) if v not in failed]
+    stack = [v for v in _entry_points(G) if v not in failed]
     reached.update(stack)
     while stack:
         u = stack.pop()
