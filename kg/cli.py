@@ -714,8 +714,8 @@ def risk(obj: Context, top, cluster, include_all, fmt):
     G, members, scheme = _risk_network(obj, cluster)
     firms = sorted(n for n in members if include_all or G.degree(n) > 0)
     exact = len(firms) <= EXACT_RISK_LIMIT
-    results = esri(G, firms=firms, top=None if exact else top, essential=scheme)[:top] if firms else []
     tree = dominator_tree(G)
+    results = esri(G, firms=firms, top=None if exact else top, essential=scheme, tree=tree)[:top] if firms else []
     sole: dict[str, list[str]] = {}
     for row in sole_supplier_links(G, essential=scheme):
         sole.setdefault(row.suppliers[0].supplier, []).append(row.customer_label)

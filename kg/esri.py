@@ -490,8 +490,12 @@ def esri(
     essential: EssentialMap | None = None,
     weights: str = "auto",
     max_rounds: int = MAX_ROUNDS,
+    tree=None,
 ) -> list[EsriResult]:
     """The systemic risk index of every node (or of ``firms``), riskiest first.
+
+    ``tree``: the network's :func:`kg.risk.dominator_tree`, if the caller has it, so
+    ``top`` pruning does not compute it again.
 
     ``top=K`` computes it only for the ``K`` candidates ranked by
     :func:`candidates` and says so in each result's ``assumptions``.
@@ -507,7 +511,7 @@ def esri(
         if top < 1:
             raise ValueError(f"top must be at least 1, not {top}")
         if top < len(chosen):
-            ranked = candidates(network)
+            ranked = candidates(network, tree=tree)
             allowed = set(chosen)
             chosen = [f for f in ranked if f in allowed][:top]
             pruned = (
@@ -549,7 +553,7 @@ def esri(
     return out
 
 
-def candidates(network) -> list[str]:
+def candidates(network, *, tree=None) -> list[str]:
     """Nodes ordered for ESRI pruning: dominated weight, then weighted out-degree, then IRI.
 
     The dominated weight of a node is the weight of the nodes it dominates in
@@ -562,7 +566,7 @@ def candidates(network) -> list[str]:
     """
     from .risk import dominator_tree
 
-    dominated = dominator_tree(network).weight
+    dominated = (tree or dominator_tree(network)).weight
     out_degree = {
         n: sum(network.nodes[c].get("weight") or 1 for c in network.successors(n))
         for n in network.nodes
