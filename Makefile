@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean browser
+.PHONY: demo test install clean browser bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Benchmarks at 1k, 10k and 100k firms against naive baselines; writes bench/RESULTS.md (see bench/README.md).
+bench: $(STAMP) browser
+	$(BIN)/python -m bench.run --sizes 1000,10000,100000 --repeat 3
 
 clean:
 	rm -rf $(VENV) build *.egg-info
