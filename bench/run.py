@@ -898,10 +898,12 @@ def render(rows: list[dict], infos: list[dict], meta: dict) -> str:
         f"- Date: {meta['date']}; total run time {meta['elapsed'] / 60:.1f} min; command `{meta['command']}`",
         f"- Commit: {meta['commit']} (the working tree may differ: see the modification times below)",
         f"- Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']:.1f} GB memory, {m['system']}, Python {m['python']}",
-        f"- Load average at start {meta['load_start']}, at end {meta['load_end']}"
+        f"- Load average (1, 5, 15 min) at start {', '.join(map(str, meta['load_start']))}, "
+        f"at end {', '.join(map(str, meta['load_end']))}"
         + (" — the machine was shared with other work: expect noise" if max(meta['load_start'][0], meta['load_end'][0]) > 0.5 else ""),
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + (f", {m['chromium']}" if m["chromium"] else ""),
-        f"- Each figure is the median of the runs shown (ours / baseline); from N = {ONCE_FROM:,} on the slow baselines run once.",
+        f"- Each figure is the median of the runs shown (ours / baseline); from N = {ONCE_FROM:,} on the slow baselines run once,",
+        f"  and a figure whose run took over {NO_REPEAT_AFTER} s is not repeated.",
         "  Peak memory is the maximum resident set size of the process (fresh process per run).",
         "",
         "## Targets",
@@ -911,6 +913,17 @@ def render(rows: list[dict], infos: list[dict], meta: dict) -> str:
     ]
     for target, measured, met in meta["targets"]:
         lines.append(f"| {cell(target)} | {cell(measured)} | {'yes' if met else 'no' if met is False else '—'} |")
+    by = {(r["n"], r["key"]): r for r in rows}
+    lines.append("")
+    for info in infos:
+        n = info["n"]
+        parts = [(k, median(by[(n, k)]["ours"])) for k in RISK_PARTS if (n, k) in by and by[(n, k)]["ours"]]
+        row = by.get((n, "risk_total"))
+        total = median(row["ours"]) if row and row["ours"] else None
+        if total and parts:
+            big = sorted(parts, key=lambda kv: -kv[1])[:3]
+            lines.append(f"- Risk analyses at N = {n:,}: {fmt_s(total)} s, of which "
+                         + ", ".join(f"{TASK_LABEL[k].split(' (')[0]} {fmt_s(x)} s" for k, x in big) + ".")
     lines += ["", "## Start-up", "", "| task | ours, s | runs | peak RSS | baseline | baseline, s | runs | ratio |",
               "|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -921,6 +934,8 @@ def render(rows: list[dict], infos: list[dict], meta: dict) -> str:
     for info in infos:
         n = info["n"]
         lines += ["", f"## N = {n:,} firms", ""]
+        if info.get("measured"):
+            lines.append(f"Measured {info['measured']} (local time, {meta['date'][:10]}).")
         if "triples" in info:
             lines.append(f"{info['firms']:,} firms, {info['links']:,} supply links, {info['triples']:,} triples "
                          f"({info['file_mb']:.0f} MB of N-Triples); network of {info.get('nodes', 0):,} nodes and "
@@ -954,7 +969,13 @@ def render(rows: list[dict], infos: list[dict], meta: dict) -> str:
             lines.append(f"- {label}: {base}")
     lines += ["", "## Source files measured (modification times)", ""]
     changed = meta["changed_during_run"]
-    lines.append("Files changed while the benchmark ran: " + (", ".join(changed) if changed else "none") + ".")
+    end = meta.get("mtimes_end", {})
+    lines.append("Files changed while the benchmark ran (other work on the same tree; each size's table gives "
+                 "the times it was measured, so a change applies to what was measured after it): "
+                 + (", ".join(f"`{f}` {meta['mtimes_start'].get(f, 'new')} → {end.get(f, 'removed')}" for f in changed)
+                    if changed else "none") + ".")
+    lines.append("")
+    lines.append("At the start of the run:")
     lines.append("")
     lines.append(", ".join(f"`{f}` {t}" for f, t in meta["mtimes_start"].items()))
     lines.append("")
@@ -973,8 +994,9 @@ def parse_args(argv):
     ap.add_argument("--smoke", action="store_true", help=f"A tiny run: {SMOKE_FIRMS} firms, one run of each.")
     ap.add_argument("--spof-sample", type=int, default=SPOF_SAMPLE,
                     help=f"Nodes the removal baseline removes above {SPOF_FULL_LIMIT:,} nodes (then extrapolated).")
-    ap.add_argument("--timeout", type=float, default=300, help="Seconds before a kg query command (risk, depends, view) is stopped.")
+    ap.add_argument("--timeout", type=float, default=300, help="Seconds before `kg depends` or `kg view` is stopped (`kg risk`: at least 900).")
     ap.add_argument("--work", help="Folder for the generated files and stores (default: a temporary folder, removed at the end).")
+    ap.add_argument("--render", metavar="JSON", help="Only write the Markdown again from a --json file of an earlier run.")
     ap.add_argument("--worker", choices=["rdflib-load", "analyses", "baselines"], help=argparse.SUPPRESS)
     ap.add_argument("--store", help=argparse.SUPPRESS)
     ap.add_argument("--firm", help=argparse.SUPPRESS)
@@ -996,6 +1018,12 @@ def main(argv=None) -> int:
         print(json.dumps(result))
         return 0
 
+    if args.render:
+        saved = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        out = Path(args.out) if args.out else ROOT / "bench" / "RESULTS.md"
+        out.write_text(render(saved["rows"], saved["infos"], saved["meta"]), encoding="utf-8")
+        print(out)
+        return 0
     if args.smoke:
         sizes, repeats = [SMOKE_FIRMS], [1]
     else:
@@ -1033,7 +1061,9 @@ def main(argv=None) -> int:
     try:
         rows += bench_start(2 if args.smoke else max(5, *repeats))
         for n, rep in zip(sizes, repeats):
+            began = datetime.now().strftime("%H:%M")
             size_rows, info = bench_size(n, rep, work, args, browser)
+            info["measured"] = f"{began}–{datetime.now().strftime('%H:%M')}"
             rows += size_rows
             infos.append(info)
             for f in work.glob(f"*-{n}*"):  # free the disk before the next size
@@ -1055,6 +1085,7 @@ def main(argv=None) -> int:
         "load_start": load_start,
         "load_end": tuple(round(x, 2) for x in os.getloadavg()),
         "mtimes_start": mtimes,
+        "mtimes_end": mtimes_end,
         "changed_during_run": sorted(f for f in set(mtimes) | set(mtimes_end) if mtimes.get(f) != mtimes_end.get(f)),
         "targets": targets(rows, sizes),
     }

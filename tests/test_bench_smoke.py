@@ -70,7 +70,7 @@ def test_baselines_agree_with_ours(smoke):
 
 def test_markdown_has_machine_targets_and_every_task(smoke):
     text, raw = smoke
-    assert "## Targets" in text and "cores" in text and "Load average at start" in text
+    assert "## Targets" in text and "cores" in text and "Load average (1, 5, 15 min) at start" in text
     for row in raw["rows"]:
         assert row["task"].replace("|", "\\|") in text
     assert len(raw["meta"]["targets"]) >= 8
