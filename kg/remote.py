@@ -10,7 +10,7 @@ timeout and turns connection errors, HTTP errors and timeouts into
 :class:`~kg.errors.StoreError` (or :class:`~kg.errors.QueryError` when the
 server rejects a query) naming the endpoint. The answers: pyoxigraph parses
 them as they arrive, and terms become rdflib terms exactly as on the embedded
-store; :func:`select_rows` skips that conversion for large answers.
+store; :func:`kg.store.select` skips that conversion for large answers.
 
 All data is in the server's default graph, as in the embedded store.
 
@@ -226,7 +226,7 @@ def _store_class():
             return _result(self._send(query), self.query_endpoint, self.timeout)
 
         def select_ox(self, query: str):
-            """The rows of a SELECT as pyoxigraph terms, streamed (see :func:`select_rows`)."""
+            """The rows of a SELECT as pyoxigraph terms, streamed (used by :func:`kg.store.select`)."""
             import pyoxigraph as ox
 
             url = self.query_endpoint
@@ -387,16 +387,6 @@ def load_remote(
 def is_remote(graph) -> bool:
     """Whether ``graph`` is one that :func:`open_remote` made."""
     return callable(getattr(getattr(graph, "store", None), "select_ox", None))
-
-
-def select_rows(graph, query: str):
-    """Stream the rows of a SELECT on a remote graph as pyoxigraph terms (None when unbound).
-
-    Like ``pyoxigraph.Store.query``: no prefixes are added and no term is converted
-    to rdflib, which is most of the cost of a large answer; rows are parsed as they
-    arrive. Errors are :class:`StoreError` / :class:`QueryError` naming the endpoint.
-    """
-    return graph.store.select_ox(query)
 
 
 def local_copy(graph) -> rdflib.Graph:  # noqa: F821

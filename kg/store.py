@@ -320,11 +320,12 @@ def select(graph, text: str) -> Iterator[list[str | None]]:
     """
     from .ontology import sparql_prologue
 
+    from .remote import is_remote
+
     query = sparql_prologue() + text
     inner = oxigraph_store(graph)
-    remote = getattr(getattr(graph, "store", None), "select_ox", None)
-    if inner is not None or callable(remote):
-        rows = inner.query(query) if inner is not None else remote(query)
+    if inner is not None or is_remote(graph):
+        rows = inner.query(query) if inner is not None else graph.store.select_ox(query)
         for row in rows:
             yield [None if t is None else t.value for t in row]
     else:

@@ -355,14 +355,14 @@ def test_ask_and_construct(loaded, embedded):
     assert set(run_query(remote, construct).rows) == set(run_query(embedded, construct).rows)
 
 
-def test_select_rows_streams_pyoxigraph_terms(loaded, embedded):
-    from kg.ontology import sparql_prologue
-    from kg.remote import is_remote, select_rows
+def test_select_streams_rows_from_the_server(loaded, embedded):
+    from kg.remote import is_remote
+    from kg.store import select
 
     url, _ = loaded
     remote = open_remote(f"{url}/query")
     assert is_remote(remote) and not is_remote(embedded)
-    query = sparql_prologue() + "SELECT ?s ?label WHERE { ?s a ckg:Firm OPTIONAL { ?s skos:prefLabel ?label } }"
-    rows = {tuple(None if t is None else t.value for t in row) for row in select_rows(remote, query)}
-    assert rows == {tuple(None if t is None else t.value for t in row) for row in embedded.store._inner.query(query)}
+    query = "SELECT ?s ?label WHERE { ?s a ckg:Firm OPTIONAL { ?s skos:prefLabel ?label } }"
+    rows = {tuple(row) for row in select(remote, query)}
+    assert rows == {tuple(row) for row in select(embedded, query)}
     assert len(rows) > 10
