@@ -35,11 +35,14 @@ True
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 __all__ = [
     "ENGINES",
     "IGRAPH_THRESHOLD",
     "betweenness",
     "entry_dominators",
+    "gc_paused",
     "immediate_dominators",
     "pagerank",
     "sample_sources",
@@ -50,6 +53,27 @@ __all__ = [
 ENGINES = ("auto", "networkx", "igraph")
 IGRAPH_THRESHOLD = 5000
 """From this many nodes on, ``engine="auto"`` runs igraph."""
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while building many small objects.
+
+    What is built here holds no reference cycles, so the collector finds
+    nothing; but in a process holding a 100k-firm network one full collection
+    takes over a second, and allocating hundreds of thousands of tuples or
+    dicts sets off several (measured: 5 s instead of 0.6 s to build 440k
+    tuples). The collector is switched back on afterwards if it was on.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def use_igraph(G, engine: str = "auto") -> bool:

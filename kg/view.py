@@ -12,6 +12,11 @@ page comes from ``kg/templates/view.html``. Every text from the data reaches the
 JSON inside a ``<script type="application/json">`` block (with ``<``, ``>`` and ``&``
 escaped) and is shown through ``textContent`` or canvas labels, never parsed as HTML.
 
+Large views (no physics, above :data:`PHYSICS_LIMIT` nodes) are made to open fast: the page
+draws the edges itself (vis-network's per-edge objects cost seconds at 50k edges, see
+``View.edge_layer`` and kg/templates/view.js), the tooltips sit in a block of their own
+that is read on first use, and edges travel as columns of numbers.
+
 >>> import networkx as nx
 >>> net = nx.DiGraph()
 >>> net.add_node("ex:a", kind="firm", label="Alpha <b>", clusters=[], cluster_labels=[])
@@ -42,6 +47,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
 
+from .engine import gc_paused
 from .errors import KGError, UnknownCluster, UnknownName
 
 PHYSICS_LIMIT = 1500
@@ -109,6 +115,10 @@ class View:
     physics: bool
     edge_labels: bool = True
     options: dict = field(default_factory=dict)
+    edge_layer: bool = False
+    """The page draws the edges itself instead of vis-network (views without physics: much
+    faster to show at 10k nodes and 50k edges; see kg/templates/view.js). Taken only when
+    the view has no physics and no edge labels."""
 
 
 # ====================================================================== facts from RDF
@@ -358,6 +368,15 @@ def view_from_network(
     include = tuple(include)
     _check_options(include, color_by, size_by, aggregate, direction, depth, cluster, around)
     facts = facts or Facts()
+    with gc_paused():
+        b, what = _collect(net, facts, cluster, around, depth, direction, include, aggregate, members)
+    metrics = _metrics(net, color_by, size_by, facts.essential) if aggregate is None else {}
+    with gc_paused():
+        return b.finish(what, data_note, color_by, size_by, metrics)
+
+
+def _collect(net, facts, cluster, around, depth, direction, include, aggregate, members):
+    """The builder holding what the view shows, and the view's title."""
     b = _Builder(net, facts)
     if around is not None:
         if around not in net:
@@ -388,8 +407,7 @@ def view_from_network(
             b.add_projects()
         if "products" in include:
             b.add_products()
-    metrics = _metrics(net, color_by, size_by, facts.essential) if aggregate is None else {}
-    return b.finish(what, data_note, color_by, size_by, metrics)
+    return b, what
 
 
 def _around_title(b, around, depth, direction) -> str:
@@ -834,6 +852,7 @@ class _Builder:
         return View(
             title=what, subtitle=subtitle, data_note=data_note, nodes=nodes, edges=edges, legend=legend,
             filters=filters, physics=physics, edge_labels=not big, options=_vis_options(len(nodes), physics),
+            edge_layer=not physics,
         )
 
 
@@ -968,11 +987,16 @@ def vis_assets() -> tuple[str, str, str]:
     URLs in license comments and message strings lose their ``http(s)://`` so the page holds
     no external URL; the SVG namespace (an identifier, never fetched) stays.
     """
-    import pyvis
+    import importlib.util
 
-    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib"
+    # the package's folder, without importing pyvis (which imports jinja2, IPython's traitlets...)
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ViewError("the pyvis package (which bundles vis-network) is not installed")
+    package = Path(next(iter(spec.submodule_search_locations))).resolve()
+    lib = package / "templates" / "lib"
     if not lib.is_dir():
-        lib = Path(pyvis.__file__).resolve().parent / "lib"
+        lib = package / "lib"
     versions = sorted((p for p in lib.glob("vis-*") if (p / "vis-network.min.js").exists()),
                       key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.name)))
     if not versions:
@@ -1004,11 +1028,18 @@ def script_json(data) -> str:
     return text
 
 
-def page_data(view: View) -> dict:
+def page_data(view: View) -> tuple[dict, dict]:
     """What the page's script receives, compact: shared things once, per item only what differs.
 
+    Returns the data the page needs to draw (``#kg-data``) and the tooltips (``#kg-tips``:
+    ``nodes`` and ``edges``, one tip each in the same order, and ``quotes``), which are most
+    of the bytes and which the page reads only when a tooltip or the info panel needs them.
+    A node's or edge's id is its position in its list, so the data leaves ids out.
+
     Nodes of one kind (and scope) share a vis-network group (shape, colour, border);
-    edges take their colour, dashes and arrow from their ``style``; quotes are listed once
+    edges come as columns (``from``, ``to``, ``style`` and ``label`` as indexes into
+    ``styles`` and ``labels``, -1 for none, ``width`` 0 for the usual 1.5), a few bytes
+    each, and take their colour, dashes and arrow from their style; quotes are listed once
     in ``quotes`` and tooltips point to them by index; an edge tooltip's heading
     ("supplier → customer") and subheading (the style's usual one) are left out when the
     page can rebuild them. IRIs are shortened to ``ckr:…`` where a prefix is known.
@@ -1022,49 +1053,64 @@ def page_data(view: View) -> dict:
         return out
 
     groups: dict[str, dict] = {}
-    nodes = []
-    for n in view.nodes:
+    nodes, node_tips = [], []
+    for i, n in enumerate(view.nodes):
+        if n["id"] != i:
+            raise ViewError(f"node ids must be their positions: node {i} has id {n['id']!r}")
         g = n["kind"] + ("-outside" if n["outside"] else "")
         base = _mix(KINDS[n["kind"]][1], "#ffffff", 0.45) if n["outside"] else KINDS[n["kind"]][1]
         groups.setdefault(g, {"shape": n["shape"], "color": base, "border": _mix(base, "#000000", 0.35),
                               "dashes": n["outside"]})
-        item = {"id": n["id"], "iri": _compact(n["iri"]) if n["iri"] else "", "kind": n["kind"],
+        item = {"iri": _compact(n["iri"]) if n["iri"] else "", "kind": n["kind"],
                 "label": n["label"], "names": [x for x in n["names"] if x != n["label"]],
                 "clusters": [_compact(c) for c in n["clusters"]], "group": g, "size": n["size"],
-                "x": n["x"], "y": n["y"], "tip": tip(n["tip"])}
+                "x": n["x"], "y": n["y"]}
         if n["color"] != groups[g]["color"]:
             item["color"], item["border"] = n["color"], n["border"]
         if n["focus"]:
             item["focus"] = True
         nodes.append(item)
+        node_tips.append(tip(n["tip"]))
     heads = {n["id"]: n["tip"]["head"] for n in view.nodes}
     subs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for e in view.edges:
         subs[e["style"]][e["tip"].get("sub", "")] += 1
     usual_sub = {style: max(counts, key=counts.get) for style, counts in subs.items()}
-    edges = []
-    for e in view.edges:
+    style_names = list(EDGE_STYLES)
+    style_index = {s: i for i, s in enumerate(style_names)}
+    label_index: dict[str, int] = {}
+    edges: dict[str, list] = {"styles": style_names, "labels": [], "from": [], "to": [], "style": [],
+                              "width": [], "label": []}
+    edge_tips = []
+    for i, e in enumerate(view.edges):
+        if e["id"] != i:
+            raise ViewError(f"edge ids must be their positions: edge {i} has id {e['id']!r}")
         t = tip(e["tip"])
         if t.get("head") == f"{heads[e['from']]} \u2192 {heads[e['to']]}":
             del t["head"]
         if t.get("sub") == usual_sub[e["style"]]:
             del t["sub"]
-        item = {"id": e["id"], "from": e["from"], "to": e["to"], "style": e["style"], "tip": t}
-        if e["width"] != 1.5:
-            item["width"] = e["width"]
-        if e["label"]:
-            item["label"] = e["label"]
-        edges.append(item)
+        edges["from"].append(e["from"])
+        edges["to"].append(e["to"])
+        edges["style"].append(style_index[e["style"]])
+        edges["width"].append(0 if e["width"] == 1.5 else e["width"])
+        edges["label"].append(label_index.setdefault(e["label"], len(label_index)) if e["label"] else -1)
+        edge_tips.append(t)
+    edges["labels"] = list(label_index)
     styles = {s: {"color": c, "dashes": d, "arrow": a, "sub": usual_sub.get(s, "")}
               for s, (_, c, d, a) in EDGE_STYLES.items()}
     filters = {"kinds": view.filters["kinds"],
                "clusters": [{**c, "key": _compact(c["key"])} for c in view.filters["clusters"]]}
-    return {
+    data = {
         "title": view.title, "subtitle": view.subtitle, "data_note": view.data_note,
-        "nodes": nodes, "edges": edges, "quotes": [list(q) for q in quotes], "groups": groups,
+        "nodes": nodes, "edges": edges, "groups": groups,
         "edge_styles": styles, "legend": view.legend, "filters": filters, "physics": view.physics,
-        "physics_timeout_ms": 20000, "edge_labels": view.edge_labels, "options": view.options,
+        "physics_timeout_ms": 20000, "edge_labels": view.edge_labels,
+        # the page's own edges are neither springs nor labelled: only for views without either
+        "edge_layer": view.edge_layer and not view.physics and not view.edge_labels,
+        "options": view.options,
     }
+    return data, {"nodes": node_tips, "edges": edge_tips, "quotes": [list(q) for q in quotes]}
 
 
 def render_html(view: View) -> str:
@@ -1074,14 +1120,17 @@ def render_html(view: View) -> str:
     js, css, version = vis_assets()
     template = (_templates() / "view.html").read_text(encoding="utf-8")
     view_js = (_templates() / "view.js").read_text(encoding="utf-8")
-    parts = {
-        "TITLE": html.escape(view.title, quote=True),
-        "VIS_VERSION": html.escape(version),
-        "VIS_CSS": css,
-        "VIS_JS": js,
-        "VIEW_JS": view_js,
-        "DATA": script_json(page_data(view)),
-    }
+    with gc_paused():
+        data, tips = page_data(view)
+        parts = {
+            "TITLE": html.escape(view.title, quote=True),
+            "VIS_VERSION": html.escape(version),
+            "VIS_CSS": css,
+            "VIS_JS": js,
+            "VIEW_JS": view_js,
+            "DATA": script_json(data),
+            "TIPS": script_json(tips),
+        }
     # one pass, so text put in is never scanned for placeholders again
     return re.sub(r"@@KG_([A-Z_]+)@@", lambda m: parts[m.group(1)], template)
 
@@ -1096,11 +1145,20 @@ def write_view(view: View, path: str | os.PathLike) -> Path:
 # ====================================================================== small helpers
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _compact(iri: str) -> str:
+    for prefix, ns in _namespaces():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@functools.lru_cache(maxsize=1)
+def _namespaces() -> tuple[tuple[str, str], ...]:
+    """(prefix, namespace), longest namespace first, so the first match is the best."""
     from .ontology import PREFIXES
 
-    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda p: len(PREFIXES[p]), default=None)
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    return tuple(sorted(PREFIXES.items(), key=lambda x: -len(x[1])))
 
 
 def _local_name(iri: str) -> str:

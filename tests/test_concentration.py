@@ -9,10 +9,20 @@
   W (1 + 0.5) / 2 = 0.75, X 0.25 → HHI 0.5625 + 0.0625 = 0.625
 """
 
+import math
+
 import networkx as nx
 import pytest
 
-from kg.concentration import concentration, hhi, product_shares, sole_supplier_links
+from kg.concentration import (
+    concentration,
+    hhi,
+    input_groups,
+    product_shares,
+    segment_sums,
+    sole_supplier_links,
+    supply_table,
+)
 from kg.esri import EssentialMap
 
 
@@ -147,3 +157,118 @@ def test_duplicate_relations_count_once():
         ("b", 0.2, False),
     ]
     assert row.suppliers[0].quotes == ("a supplies c", "again")
+
+
+# ------------------------------------------------------------------ the scan into arrays (shared with kg.esri)
+
+
+def test_segment_sums_add_left_to_right():
+    # left to right: (1e16 + 1) rounds to 1e16, minus 1e16 is 0, plus 1 is 1 (an exact sum would be 2)
+    values = [1e16, 1.0, -1e16, 1.0, 0.5, 0.25]
+    assert segment_sums(values, [0, 4]).tolist() == [1.0, 0.75]
+    assert segment_sums(values, [0, 4])[0] == sum(values[:4])
+    assert segment_sums([], []).tolist() == []
+
+
+def test_supply_table_by_hand():
+    g = net(
+        ("a", "c", "metal", 0.3, {"volume": 100.0, "volume_unit": "T", "inferred": True}),
+        (
+            "a",
+            "c",
+            "metal",
+            0.5,
+            {"iri": "r2", "volume": 50.0, "volume_unit": "T", "inferred": False},
+        ),
+        ("b", "c", "metal", None, {"volume": 10.0, "volume_unit": "kg"}),
+        (
+            "b",
+            "c",
+            "power",
+            None,
+            {"iri": "r3", "volume": 5.0, "volume_unit": "T", "inferred": True},
+        ),
+        ("b", "d", "slag", None, {"products": ["slag", "dross"]}),
+    )
+    t = supply_table(g)
+    assert t.nodes == ["a", "b", "c", "d"] and t.products == ["dross", "metal", "power", "slag"]
+    edges = sorted(
+        zip(t.edge_src.tolist(), t.edge_dst.tolist(), t.edge_volume.tolist(), t.edge_unit.tolist())
+    )
+    assert [(s, c, v) for s, c, v, _ in edges[:2]] == [
+        (0, 2, 150.0),
+        (1, 2, 15.0),
+    ]  # volumes add up per link
+    assert (
+        edges[0][3] >= 0 and edges[1][3] == -2 and edges[2][3] == -1
+    )  # one unit; two units; none stated
+    facts = list(
+        zip(
+            t.fact_customer.tolist(),
+            t.fact_product.tolist(),
+            t.fact_supplier.tolist(),
+            t.fact_share.tolist(),
+            t.fact_inferred.tolist(),
+        )
+    )
+    assert facts[:1] == [
+        (2, 1, 0, 0.5, False)
+    ]  # the largest stated share; inferred only if every relation is
+    assert facts[1][:3] == (2, 1, 1) and math.isnan(facts[1][3])  # no share stated
+    assert facts[2:] == [
+        (2, 2, 1, facts[2][3], True),
+        (3, 0, 1, facts[3][3], False),
+        (3, 3, 1, facts[4][3], False),
+    ]
+    groups = input_groups(t)
+    assert groups.share.tolist() == [0.5, 0.5, 1.0, 1.0, 1.0]  # c's metal: a 0.5 stated, b the rest
+    assert groups.group_products.tolist() == [1, 1, 1, 1] and groups.customer_groups.tolist() == [
+        0,
+        0,
+        2,
+        2,
+    ]
+
+
+def test_sole_supplier_links_equal_the_filtered_rows():
+    scheme = EssentialMap(
+        {("molten", "strip"): ("metal", True), ("ingot", "strip"): ("metal", True)},
+        labels={"metal": "aluminium metal"},
+    )
+    g = net(
+        ("w", "mill", "molten", None),
+        ("w", "mill", "ingot", 1.0),  # with molten: w alone supplies the metal group
+        ("x", "mill2", "molten", 0.6),
+        ("w", "mill2", "ingot", None),  # two suppliers of the group, one of each product
+        ("y", "mill3", "ingot", 1 - 1e-10),  # within rounding of all of it
+        ("y", "shop", "ingot", 0.6),  # a stated share below 1: not sole
+        (
+            "z",
+            "shop",
+            "power",
+            None,
+            {"share_wording": "basically", "products": ["power", "steam"]},
+        ),
+        ("z", "shop2", "power", 2.0),  # scaled to 1
+    )
+    for essential in (None, scheme):
+        expected = [r for r in concentration(g, essential=essential) if r.sole_supplier]
+        assert sole_supplier_links(g, essential=essential) == expected
+        assert sole_supplier_links(g, essential=essential, table=supply_table(g)) == expected
+    grouped = sole_supplier_links(g, essential=scheme)
+    assert [(r.customer, r.product) for r in grouped] == [
+        ("mill", "metal"),
+        ("mill3", "metal"),
+        ("shop", "power"),
+        ("shop", "steam"),
+        ("shop2", "power"),
+    ]
+    assert [(r.customer, r.product) for r in sole_supplier_links(g)] == [
+        ("mill", "ingot"),
+        ("mill", "molten"),
+        ("mill2", "ingot"),
+        ("mill3", "ingot"),
+        ("shop", "power"),
+        ("shop", "steam"),
+        ("shop2", "power"),
+    ]

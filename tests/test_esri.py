@@ -92,7 +92,19 @@ import networkx as nx
 import pytest
 
 from kg.errors import UnknownName
-from kg.esri import EssentialMap, candidates, cascade, esri, essential_map
+from kg.esri import (
+    CompiledModel,
+    EssentialMap,
+    NoteTable,
+    affected,
+    assumptions,
+    candidates,
+    cascade,
+    esri,
+    essential_map,
+    prepare,
+    propagate,
+)
 from kg.risk import dominator_tree
 
 WEIGHTS = {"A": 1, "B": 1, "C": 1, "D": 1, "E": 1, "F": 4, "P": 1}
@@ -376,7 +388,12 @@ def test_bundled_data_weiqiao_is_the_single_point_of_failure():
     net = neighbourhood(full, members)
     weiqiao, zouping, derived, innovation = (
         str(CKR[n])
-        for n in ("weiqiao-group", "cohort-zouping-deep-processing", "cohort-binzhou-weiqiao-derived", "innovation-metal")
+        for n in (
+            "weiqiao-group",
+            "cohort-zouping-deep-processing",
+            "cohort-binzhou-weiqiao-derived",
+            "innovation-metal",
+        )
     )
     results = esri(net, firms=sorted(n for n in members if net.degree(n)), essential=scheme)
     top = results[0]
@@ -391,3 +408,312 @@ def test_bundled_data_weiqiao_is_the_single_point_of_failure():
     assert [(s["firm"], s["product_label"], s["inferred"]) for s in card["suppliers"]] == [
         (weiqiao, "aluminium ingot", True)
     ]
+
+
+# ------------------------------------------------------------------ the compiled engine against the reference
+#
+# engine="python" is the reference implementation (dictionaries, one node at a
+# time); engine="numpy" (the default) compiles the same coefficients into
+# sparse matrices. They must give the same floats, not merely close ones: the
+# sums are added in the same order.
+
+
+def result_fields(r):
+    return (
+        r.firm,
+        r.label,
+        r.kind,
+        r.esri,
+        r.own,
+        r.rank,
+        r.rounds,
+        r.converged,
+        tuple(r.affected),
+        r.lost_weight,
+        r.total_weight,
+        r.assumptions,
+    )
+
+
+def cascade_fields(c):
+    return (
+        c.firm,
+        c.esri,
+        c.health,
+        c.downstream,
+        c.upstream,
+        c.rounds,
+        c.converged,
+        c.changes,
+        c.lost_weight,
+        c.total_weight,
+        c.assumptions,
+    )
+
+
+def assert_engines_agree(g, **kw):
+    """Every node's index, ranking and cascade, both engines, compared exactly."""
+    fast = esri(g, **kw)
+    slow = esri(g, engine="python", **kw)
+    assert [result_fields(r) for r in fast] == [result_fields(r) for r in slow]
+    cascade_kw = {
+        k: v for k, v in kw.items() if k in ("essential", "threshold", "weights", "max_rounds")
+    }
+    fast_model = prepare(g, essential=kw.get("essential"), weights=kw.get("weights", "auto"))
+    slow_model = prepare(
+        g, essential=kw.get("essential"), weights=kw.get("weights", "auto"), engine="python"
+    )
+    for n in g:
+        a = cascade(g, n, model=fast_model, **cascade_kw)
+        b = cascade(g, n, model=slow_model, **cascade_kw)
+        assert cascade_fields(a) == cascade_fields(b), n
+        assert cascade_fields(cascade(g, n, **cascade_kw)) == cascade_fields(b), n
+    return fast
+
+
+def test_engines_agree_on_the_hand_computed_network(net):
+    results = assert_engines_agree(net, essential=SCHEME)
+    assert [(r.rank, r.firm) for r in results] == [
+        (1, "A"),
+        (2, "C"),
+        (2, "D"),
+        (2, "E"),
+        (5, "F"),
+        (6, "P"),
+        (7, "B"),
+    ]
+    assert_engines_agree(net)  # no scheme: every input linear
+    assert_engines_agree(net, essential=SCHEME, threshold=0.1)
+    assert_engines_agree(net, essential=SCHEME, weights="capacity")  # every weight 0
+    assert_engines_agree(net, essential=SCHEME, firms=["P", "E"])
+    assert_engines_agree(net, essential=SCHEME, top=3)
+
+
+def test_engines_agree_when_the_cycle_does_not_converge(net):
+    for rounds in (0, 1, 2, 3):
+        results = assert_engines_agree(net, essential=SCHEME, max_rounds=rounds)
+        a = next(r for r in results if r.firm == "A")
+        assert (a.rounds, a.converged) == (rounds, False)
+        assert a.assumptions[-1] == f"did not converge within {rounds} rounds"
+
+
+def scheme_of_groups():
+    """Two essential groups (metal from molten or ingot; power) and two others for a wire mill."""
+    return EssentialMap(
+        {
+            ("molten", "wire"): ("metal", True),
+            ("ingot", "wire"): ("metal", True),
+            ("power", "wire"): ("power", True),
+            ("dies", "wire"): ("dies", False),
+        },
+        labels={"metal": "aluminium metal"},
+    )
+
+
+@pytest.fixture
+def groups_net():
+    """A wire mill W with two essential groups and two non-essential inputs, and its surroundings.
+
+    W gets molten metal from M1 (share 0.6) and M2 (unstated), ingot from M1
+    (unstated) and I (share 0.5), power from P, dies from D and lubricant
+    (declared for nothing) from L in one relation naming two products. W sells
+    to cohorts K (40 firms) and J (size unknown, weight 1), K to S, and S back
+    to M2 (a cycle through W). X is a firm with no links; Y gets an inferred
+    supply from L with no product; Z buys power from P and D with shares adding
+    up to 2.
+    """
+    g = nx.DiGraph()
+    nodes = {
+        "M1": ("firm", 1, ["molten", "ingot"]),
+        "M2": ("firm", 1, ["molten"]),
+        "I": ("firm", 1, ["ingot"]),
+        "P": ("firm", 1, ["power"]),
+        "D": ("firm", 1, ["dies"]),
+        "L": ("firm", 1, []),
+        "W": ("firm", 1, ["wire"]),
+        "K": ("cohort", 40, ["cable"]),
+        "J": ("cohort", None, []),
+        "S": ("firm", 1, ["scrap"]),
+        "X": ("firm", 1, ["wire"]),
+        "Y": ("firm", 1, ["wire"]),
+        "Z": ("firm", 1, ["wire"]),
+    }
+    for n, (kind, size, products) in nodes.items():
+        g.add_node(
+            n, label=f"Firm {n}", kind=kind, weight=size or 1, member_count=size, products=products
+        )
+    link(g, "M1", "W", "molten", 0.6)
+    g.edges["M1", "W"]["relations"].append(
+        {"iri": "rel-M1-W-ingot", "product": "ingot", "share": None}
+    )
+    link(g, "M2", "W", "molten")
+    link(g, "I", "W", "ingot", 0.5)
+    link(g, "P", "W", "power", inferred=True)
+    link(g, "D", "W", "dies", volume=5.0, volume_unit="T")
+    g.add_edge(
+        "L", "W", relations=[{"iri": "rel-L-W", "product": "lube", "products": ["lube", "grease"]}]
+    )
+    link(g, "W", "K", "wire", volume=300.0, volume_unit="T")
+    link(g, "W", "J", "wire", volume=100.0, volume_unit="T")
+    link(g, "K", "S", "cable")
+    link(g, "S", "M2", "scrap")
+    g.add_edge("L", "Y", relations=[{"iri": "rel-L-Y", "product": None, "inferred": True}])
+    link(g, "P", "Z", "power", 1.5)
+    link(g, "D", "Z", "power", 0.5)
+    return g
+
+
+def test_engines_agree_on_groups_volumes_cohorts_and_cycles(groups_net):
+    results = assert_engines_agree(groups_net, essential=scheme_of_groups())
+    assert_engines_agree(groups_net)
+    by_firm = {r.firm: r for r in results}
+    # the firm without links loses only itself
+    assert (by_firm["X"].esri, by_firm["X"].affected, by_firm["X"].rounds) == (
+        1 / 52,
+        (),
+        1,
+    )  # 11 firms, K 40, J 1
+    # W sells by stated volume: 3/4 to K, 1/4 to J (round 1; then the cycle K → S → M2 → W turns)
+    assert (
+        cascade(groups_net, "J", essential=scheme_of_groups(), max_rounds=1).upstream["W"] == 0.75
+    )
+    # Z's stated power shares add up to 2: scaled to 0.75 (P) and 0.25 (D)
+    assert cascade(groups_net, "P", essential=scheme_of_groups()).downstream["Z"] == 0.25
+
+
+def test_engines_agree_on_ties():
+    """Four symmetric chains k1 → k2 → k3, every k1 also selling to m (13 firms).
+
+    k1 fails: k2 and k3 lose all, m a quarter (4 suppliers, shares split evenly): 3.25 / 13.
+    m fails: every k1 loses half its sales: 3 / 13. k2 fails: k3 loses all, k1 half its
+    sales: 2.5 / 13, as when k3 fails (k2 and k1 lose their sales to it).
+    """
+    g = nx.DiGraph()
+    for k in "abcd":
+        link(g, f"{k}1", f"{k}2", "metal")
+        link(g, f"{k}2", f"{k}3", "strip")
+        link(g, f"{k}1", "m", "metal")
+    results = assert_engines_agree(g)
+    assert [(r.rank, r.firm, r.esri) for r in results] == (
+        [(1, f"{k}1", 3.25 / 13) for k in "abcd"]
+        + [(5, "m", 3 / 13)]
+        + [(6, f"{k}{i}", 2.5 / 13) for k in "abcd" for i in (2, 3)]
+    )
+
+
+def test_compiled_coefficients_equal_the_reference(groups_net):
+    """The sparse matrices hold exactly the reference's impact coefficients, in its order."""
+    scheme = scheme_of_groups()
+    fast = prepare(groups_net, essential=scheme).compiled
+    slow = prepare(groups_net, essential=scheme, engine="python")
+    nodes = fast.nodes
+    assert nodes == sorted(groups_net)
+
+    def row(indptr, indices, data, k):
+        return [
+            (nodes[j], x)
+            for j, x in zip(indices[indptr[k] : indptr[k + 1]], data[indptr[k] : indptr[k + 1]])
+        ]
+
+    for i, n in enumerate(nodes):
+        groups = [
+            row(fast.group_indptr, fast.group_indices, fast.group_data, k)
+            for k in range(fast.essential_ptr[i], fast.essential_ptr[i + 1])
+        ]
+        assert groups == slow.essential_inputs.get(n, []), n
+        assert row(
+            fast.other_indptr, fast.other_indices, fast.other_data, i
+        ) == slow.other_inputs.get(n, []), n
+        assert row(fast.sales_indptr, fast.sales_indices, fast.sales_data, i) == slow.sales.get(
+            n, []
+        ), n
+    # W by hand: metal = molten (M1 0.6, M2 0.4) and ingot (I 0.5, M1 0.5), mean: M1 0.55, M2 0.2, I 0.25
+    assert slow.essential_inputs["W"] == [[("I", 0.25), ("M1", 0.55), ("M2", 0.2)], [("P", 1.0)]]
+    # dies, grease and lube (one relation, two products) are groups of their own: 5 groups, 1/5 each
+    assert slow.other_inputs["W"] == [("D", 0.2), ("L", 0.2), ("L", 0.2)]
+
+
+def test_notes_are_flagged_and_worded_as_the_reference(groups_net, net):
+    for g, scheme in ((groups_net, scheme_of_groups()), (groups_net, None), (net, SCHEME)):
+        fast = prepare(g, essential=scheme)
+        slow = prepare(g, essential=scheme, engine="python")
+        for kind, bit in (("down_notes", 1), ("up_notes", 2), ("own_notes", 4)):
+            expected = {n: v for n, v in getattr(slow, kind).items() if v}
+            assert dict(getattr(fast, kind)) == expected
+            flagged = {
+                fast.compiled.nodes[i]
+                for i in range(len(fast.compiled.nodes))
+                if fast.compiled.notes[i] & bit
+            }
+            assert flagged == set(expected)
+
+
+def test_compiled_model_round_trips_through_savez(groups_net):
+    """Saved and loaded again, the arrays alone give every cascade, its hits and its assumptions."""
+    import io
+
+    import numpy as np
+
+    scheme = scheme_of_groups()
+    model = prepare(groups_net, essential=scheme)
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        **model.compiled.to_arrays(),
+        **{f"note_{k}": v for k, v in model.note_table().to_arrays().items()},
+    )
+    buffer.seek(0)
+    saved = np.load(buffer, allow_pickle=False)
+    loaded = CompiledModel.from_arrays(saved)
+    notes = NoteTable.from_arrays({k[5:]: saved[k] for k in saved.files if k.startswith("note_")})
+    assert loaded.nodes == model.compiled.nodes and loaded.total == model.compiled.total
+    for name, array in model.compiled.to_arrays().items():
+        assert np.array_equal(loaded.to_arrays()[name], array), name
+    assert notes.texts.tolist() == model.note_table().texts.tolist()
+    ranked = {r.firm: r for r in esri(groups_net, essential=scheme, engine="python")}
+    for n in groups_net:
+        state = propagate(loaded, loaded.number(n))
+        reference = cascade(groups_net, n, essential=scheme, engine="python")
+        assert state.esri == reference.esri and state.changes == reference.changes
+        assert {loaded.nodes[j]: float(state.health[j]) for j in state.reached} == reference.health
+        assert {loaded.nodes[j] for j in state.down} == set(reference.downstream) - {n}
+        assert {loaded.nodes[j] for j in state.up} == set(reference.upstream) - {n}
+        assert assumptions(loaded, notes, state) == reference.assumptions
+        assert affected(loaded, state) == ranked[n].affected
+
+
+def test_affected_reads_like_a_tuple(net):
+    (a,) = esri(net, firms=["A"], essential=SCHEME)
+    (b,) = esri(net, firms=["A"], essential=SCHEME, engine="python")
+    assert isinstance(b.affected, tuple)
+    assert a.affected == b.affected and b.affected == a.affected and a == b
+    assert len(a.affected) == 5 and a.affected[0] == ("F", 1.0) and a.affected[-1] == b.affected[-1]
+    assert a.affected[1:3] == b.affected[1:3] and isinstance(a.affected[1:3], tuple)
+    assert list(a.affected) == list(b.affected) and hash(a.affected) == hash(b.affected)
+
+
+def test_unknown_engine_is_refused(net):
+    with pytest.raises(ValueError):
+        esri(net, engine="fortran")
+    with pytest.raises(ValueError):
+        prepare(net, engine="fortran")
+
+
+def test_empty_network_and_a_lone_node():
+    g = nx.DiGraph()
+    assert esri(g) == [] and esri(g, engine="python") == []
+    g.add_node("x")
+    assert_engines_agree(g)
+    (x,) = esri(g)
+    assert (x.esri, x.rounds, x.affected, x.converged) == (1.0, 1, (), True)
+
+
+def test_compiled_model_finds_node_numbers(net):
+    cm = prepare(net, essential=SCHEME).compiled
+    assert (
+        [cm.number(n) for n in cm.nodes]
+        == list(range(len(cm.nodes)))
+        == [cm.index[n] for n in cm.nodes]
+    )
+    with pytest.raises(KeyError):
+        cm.number("Q")

@@ -96,9 +96,16 @@ def links(view, style=None):
     )
 
 
-def page_json(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.DOTALL)
+def page_json(html: str, block: str = "kg-data") -> dict:
+    m = re.search(rf'<script type="application/json" id="{block}">(.*?)</script>', html, re.DOTALL)
     return json.loads(m.group(1))
+
+
+def page_edges(data: dict) -> list[dict]:
+    """The page's edges (sent as columns) as one dict each, as the page's script rebuilds them."""
+    c = data["edges"]
+    return [{"from": f, "to": t, "style": c["styles"][s], "width": w or 1.5, "label": c["labels"][x] if x >= 0 else ""}
+            for f, t, s, w, x in zip(c["from"], c["to"], c["style"], c["width"], c["label"], strict=True)]
 
 
 # ---------------------------------------------------------------- what a view shows
@@ -287,6 +294,31 @@ def test_small_view_keeps_physics_with_bounded_stabilisation():
     assert v.options["physics"]["solver"] == "barnesHut"
 
 
+def test_large_view_draws_its_own_edges_and_keeps_tooltips_apart():
+    v = view_from_network(synthetic(PHYSICS_LIMIT + 1))
+    small = view_from_network(synthetic(PHYSICS_LIMIT))
+    # without physics the page draws the edges (view.js: "edge layer"); with physics
+    # vis-network needs its own edges (they are its springs)
+    assert v.edge_layer is True and small.edge_layer is False
+    html = render_html(v)
+    data, tips = page_json(html), page_json(html, "kg-tips")
+    assert data["edge_layer"] is True and page_json(render_html(small))["edge_layer"] is False
+    assert [(e["from"], e["to"], e["style"], e["width"], e["label"]) for e in page_edges(data)] == [
+        (e["from"], e["to"], e["style"], e["width"], e["label"]) for e in v.edges
+    ]
+    # ids are positions; the tooltips (most of the bytes) are a block of their own, in order
+    assert "id" not in data["nodes"][0] and "tip" not in data["nodes"][0]
+    assert len(tips["nodes"]) == len(v.nodes) and len(tips["edges"]) == len(v.edges)
+    assert tips["nodes"][7]["head"] == v.nodes[7]["tip"]["head"]
+
+
+def test_page_data_wants_ids_that_are_positions():
+    v = view_from_network(synthetic(5))
+    v.nodes[1]["id"], v.nodes[2]["id"] = 2, 1
+    with pytest.raises(ViewError, match="node ids must be their positions"):
+        render_html(v)
+
+
 def test_grouped_layout_is_deterministic_and_separates_groups():
     keys = [f"k{i}" for i in range(20)]
     group = {k: ("a" if i < 10 else "b") for i, k in enumerate(keys)}
@@ -313,13 +345,17 @@ def test_page_inlines_vis_network_and_keeps_a_global_network(tiny):
     html = render_html(build_view(tiny))
     assert "vis-network" in html and "new vis.Network(" in html
     assert "var network = null;" in html
-    # the data, vis-network and our script, none with a src
+    # the data, vis-network, our script and the tooltips (read on first use), none with a src
     assert re.findall(r"^<script\b[^>]*>", html, re.MULTILINE) == [
-        '<script type="application/json" id="kg-data">', "<script>", "<script>"
+        '<script type="application/json" id="kg-data">', "<script>", "<script>",
+        '<script type="application/json" id="kg-tips">',
     ]
     data = page_json(html)
-    assert len(data["nodes"]) == 6 and len(data["edges"]) == 5
-    assert {e["style"] for e in data["edges"]} == {"supply", "ownership", "located"}
+    assert len(data["nodes"]) == 6 and len(page_edges(data)) == 5
+    assert {e["style"] for e in page_edges(data)} == {"supply", "ownership", "located"}
+    tips = page_json(html, "kg-tips")
+    assert len(tips["nodes"]) == 6 and len(tips["edges"]) == 5
+    assert tips["quotes"] and all(len(q) == 2 for q in tips["quotes"])
 
 
 def payload_graph(tmp_path):
@@ -347,7 +383,7 @@ def test_text_from_the_data_cannot_break_out_of_the_page(tmp_path):
     for p in PAYLOADS[:4]:
         assert p not in html
     assert "<img src=x" not in html
-    assert html.count("</script>") == 3  # only the page's own script blocks end
+    assert html.count("</script>") == 4  # only the page's own script blocks end
     data = page_json(html)  # ... and the data comes back unchanged
     assert {n["label"] for n in data["nodes"]} == {PAYLOADS[0], PAYLOADS[3]}
     assert data["title"] == v.title and data["data_note"].startswith(PAYLOADS[2] + " \u00b7 supply links from")

@@ -249,16 +249,26 @@ ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:share
     assert severe(driver) == []
 
 
-def test_large_view_draws_without_physics(driver, tmp_path):
+def large_view(n=3000, label=""):
+    """A view without physics: n firms in 5 clusters, supply links, and groups owning some firms
+    (ownership edges are dashed)."""
     import networkx as nx
 
+    from kg.view import Facts
+
     g = nx.DiGraph()
-    n = 3000
     for i in range(n):
-        g.add_node(f"n{i}", kind="firm", label=f"Firm {i}", clusters=[f"c{i % 5}"], cluster_labels=[f"C{i % 5}"])
+        g.add_node(f"n{i}", kind="firm", label=f"Firm {i}{label}", clusters=[f"c{i % 5}"], cluster_labels=[f"C{i % 5}"])
     for i in range(1, n):
         g.add_edge(f"n{(i * 7919) % i}", f"n{i}", relations=[], products=[])
-    v = view_from_network(g)
+    for j in range(10):
+        g.add_node(f"g{j}", kind="group", label=f"Group {j}", clusters=[f"c{j % 5}"], cluster_labels=[f"C{j % 5}"])
+    return view_from_network(g, facts=Facts(group_links=[(f"n{i}", f"g{i % 10}") for i in range(0, n, 40)]))
+
+
+def test_large_view_draws_without_physics(driver, tmp_path):
+    v = large_view()
+    n = len(v.nodes)
     page = write_view(v, tmp_path / "large.html")
     state = load(driver, page)
     assert state["physics"] is False
@@ -267,7 +277,135 @@ def test_large_view_draws_without_physics(driver, tmp_path):
     # positions are those computed in Python
     first = driver.execute_script("return network.getPositions([0])[0]")
     assert abs(first["x"] - v.nodes[0]["x"]) < 1 and abs(first["y"] - v.nodes[0]["y"]) < 1  # vis rounds
+    # the page draws the edges (vis-network gets none), all of them in the first drawing
+    assert driver.execute_script("return Object.keys(network.body.edges).length") == 0
+    assert driver.execute_script("return kgView.edgeLayer.firstDrawn") == len(v.edges)
     assert state["drawn"] < 20000  # ms from navigation start to first drawing
+    # the tooltips are read on first use
+    assert driver.execute_script("return kgView.marks.tips") is None
+    tip = driver.execute_script("return kgView.tooltipFor('edge', 3).textContent")
+    assert tip.startswith(f"{v.nodes[v.edges[3]['from']]['label']} \u2192 ")
+    assert driver.execute_script("return kgView.marks.tips") is not None
+    # where a drawing is slower than a smooth move allows, focusing a node jumps to it
+    driver.execute_script("kgView.lastDrawMs = 500; kgView.focusNode(1234);")
+    centre = driver.execute_script(
+        "var c = network.canvasToDOM(network.getPositions([1234])[1234]);"
+        "var r = document.getElementById('kg-network').getBoundingClientRect();"
+        "return [c.x - r.width / 2, c.y - r.height / 2];")
+    assert abs(centre[0]) < 2 and abs(centre[1]) < 2
+    assert severe(driver) == []
+
+
+def canvas_png(driver, node: int, scale: float) -> str:
+    """The network canvas as a PNG data URL, centred on a node at a scale."""
+    return driver.execute_script(
+        "network.moveTo({position: network.getPositions([arguments[0]])[arguments[0]], scale: arguments[1]});"
+        "network.redraw(); return document.querySelector('#kg-network canvas').toDataURL('image/png');",
+        node, scale)
+
+
+def differing_share(driver, png: str) -> float:
+    """Share of the current canvas's pixels that differ (by more than 8 in a channel) from ``png``."""
+    return driver.execute_async_script("""
+        var done = arguments[arguments.length - 1], img = new Image();
+        img.onload = function () {
+          var c = document.querySelector('#kg-network canvas'), w = c.width, h = c.height;
+          var other = document.createElement('canvas'); other.width = w; other.height = h;
+          var octx = other.getContext('2d'); octx.drawImage(img, 0, 0);
+          var a = c.getContext('2d').getImageData(0, 0, w, h).data, b = octx.getImageData(0, 0, w, h).data;
+          var differ = 0;
+          for (var i = 0; i < a.length; i += 4) {
+            if (Math.max(Math.abs(a[i] - b[i]), Math.abs(a[i + 1] - b[i + 1]), Math.abs(a[i + 2] - b[i + 2]),
+                         Math.abs(a[i + 3] - b[i + 3])) > 8) differ++;
+          }
+          done(differ / (w * h));
+        };
+        img.src = arguments[0];""", png)
+
+
+def test_edge_layer_draws_edges_as_vis_network_does(driver, tmp_path):
+    import dataclasses
+
+    v = large_view(1600)
+    layered = write_view(v, tmp_path / "layer.html")
+    plain = write_view(dataclasses.replace(v, edge_layer=False), tmp_path / "plain.html")  # vis-network's edges
+    focus = next(e["to"] for e in v.edges if e["style"] == "ownership")  # a group: dashed edges around
+    load(driver, plain)
+    assert driver.execute_script("return Object.keys(network.body.edges).length") == len(v.edges)
+    reference = {scale: canvas_png(driver, focus, scale) for scale in (1.0, 0.5)}
+    load(driver, layered)
+    for scale, png in reference.items():
+        canvas_png(driver, focus, scale)
+        stats = driver.execute_script("var L = kgView.edgeLayer; return [L.drawn, L.dashedDrawn, L.arrowsDrawn]")
+        assert stats[0] > 0 and stats[1] > 0 and stats[2] > 0, stats
+        assert differing_share(driver, png) < 0.002, scale
+    # at the overview, sub-pixel dashes are drawn solid and arrow heads under 3 pixels left out
+    canvas_png(driver, focus, 0.15)
+    stats = driver.execute_script("var L = kgView.edgeLayer; return [L.drawn, L.dashedDrawn, L.arrowsDrawn]")
+    assert stats[0] > 0 and stats[1:] == [0, 0], stats
+    assert severe(driver) == []
+
+
+def test_edge_layer_hover_click_and_filters(driver, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    bad = " <img src=x onerror=\"window.__xssL=1\">"
+    v = large_view(label=bad)
+    page = write_view(v, tmp_path / "layer-hover.html")
+    load(driver, page)
+    # an edge whose middle, at scale 1, has no node and no nearer edge
+    i, x, y = driver.execute_script("""
+        var L = kgView.edgeLayer, edges = kgView.data.edges;
+        for (var i = 0; i < edges.length; i++) {
+          var e = edges[i], p = network.getPositions([e.from, e.to]), a = p[e.from], b = p[e.to];
+          if (Math.hypot(b.x - a.x, b.y - a.y) < 150) continue;
+          var mid = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
+          network.moveTo({position: mid, scale: 1});
+          var dom = network.canvasToDOM(mid);
+          if (network.getNodeAt(dom) === undefined && L.at(dom) === i) return [i, dom.x, dom.y];
+        }""")
+    edge = v.edges[i]
+    canvas = driver.find_element("css selector", "#kg-network canvas")
+    w, h = canvas.size["width"], canvas.size["height"]
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(0.8).perform()
+    tip = driver.find_element("css selector", "div.vis-tooltip")
+    assert tip.is_displayed()
+    head = f"{v.nodes[edge['from']]['label']} \u2192 {v.nodes[edge['to']]['label']}"
+    assert tip.get_attribute("textContent").startswith(head)  # markup shown as text
+    assert driver.execute_script("return kgView.edgeLayer.hoverEdge") == i
+    # a click on the edge selects it; a click on a node highlights its links, and the
+    # highlight stays when an edge is clicked and goes on empty canvas
+    def click_at(canvas_point):
+        x, y = driver.execute_script(
+            "network.moveTo({position: arguments[0], scale: 1}); var c = network.canvasToDOM(arguments[0]);"
+            "return [c.x, c.y]", canvas_point)
+        ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).click().perform()
+
+    middle = driver.execute_script("return network.DOMtoCanvas({x: arguments[0], y: arguments[1]})", x, y)
+    ActionChains(driver).click().perform()
+    assert driver.execute_script("return kgView.edgeLayer.selectedEdge") == i
+    node = edge["to"]
+    click_at(driver.execute_script("return network.getPositions([arguments[0]])[arguments[0]]", node))
+    assert driver.find_element("id", "kg-info").text.startswith(v.nodes[node]["label"])
+    assert driver.execute_script("return kgView.edgeLayer.selectedEdge") is None
+    opacity = driver.execute_script("return Array.from(kgView.edgeLayer.opacity)")
+    linked = {j for j, e in enumerate(v.edges) if node in (e["from"], e["to"])}
+    assert {j for j, o in enumerate(opacity) if o == 1} == linked and min(opacity) < 0.1
+    click_at(middle)
+    assert driver.execute_script("return kgView.edgeLayer.selectedEdge") == i
+    assert driver.execute_script("return Array.from(kgView.edgeLayer.opacity)") == opacity  # still highlighted
+    click_at({"x": 1e6, "y": 1e6})
+    assert driver.execute_script("return kgView.edgeLayer.selectedEdge") is None
+    assert driver.execute_script("return Array.from(kgView.edgeLayer.opacity).every(o => o === 1)")
+    # filters hide the edges of hidden nodes
+    driver.find_element("css selector", 'input[data-cluster="c1"]').click()
+    hidden = {k for k, n in enumerate(v.nodes) if n["clusters"] == ["c1"]}
+    gone = sum(1 for e in v.edges if e["from"] in hidden or e["to"] in hidden)
+    assert driver.execute_script("return kgView.edgeLayer.hidden.reduce((a, b) => a + b, 0)") == gone
+    driver.execute_script("network.fit({animation: false}); network.redraw();")
+    assert driver.execute_script("return kgView.edgeLayer.drawn") == len(v.edges) - gone
+    assert driver.execute_script("return window.__xssL") is None
+    assert driver.find_elements("css selector", "img") == []
     assert severe(driver) == []
 
 
