@@ -297,7 +297,7 @@ def _article_of(articles: dict[str, dict], identifier: str) -> str | None:
 # ------------------------------------------------------------------ dependency card
 
 
-def dependency_card(network, firm: str, *, essential=None, top_affected: int = 10) -> dict:
+def dependency_card(network, firm: str, *, essential=None, top_affected: int = 10, index=None) -> dict:
     """What ``firm`` depends on and what depends on it, as a JSON-able dict.
 
     Direct suppliers and customers (one row per supply relation, with product,
@@ -306,6 +306,10 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
     systemic risk and rank among the linked nodes of ``network``, and the
     concentration of each of its inputs.
 
+    ``index`` (a :class:`kg.index.AnalysisIndex` of the whole network) supplies the
+    whole-network parts (dominators, dominated firms, sole-supplier links, systemic
+    risk and rank); ``network`` then needs only the firm and its direct partners.
+
     >>> from kg.network import network_from_edges
     >>> card = dependency_card(network_from_edges([("a", "b"), ("b", "c")]), "b")
     >>> card["dominators"], card["dominated"], card["esri"]["rank"], card["esri"]["of"]
@@ -313,23 +317,20 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
     """
     from .concentration import concentration
     from .errors import UnknownName
-    from .esri import esri
-    from .risk import dominator_tree
 
     if firm not in network:
         raise UnknownName(firm, [])
     data = network.nodes[firm]
-    tree = dominator_tree(network)
-    linked = sorted(n for n in network if network.degree(n) > 0) or [firm]
-    ranked = esri(network, firms=linked if firm in linked else [*linked, firm], essential=essential)
-    mine = next(r for r in ranked if r.firm == firm)
-    sole_to = [
-        {"customer": row.customer, "label": row.customer_label, "input": row.product_label}
-        for row in concentration(
-            network, customers=sorted(network.successors(firm)), essential=essential
-        )
-        if row.sole_supplier and row.suppliers[0].supplier == firm
-    ]
+    if index is not None:
+        whole = {
+            "dominators": [{"firm": d, "label": index.label(d)} for d in index.dominators(firm)],
+            "dominated": [{"firm": d, "label": index.label(d)} for d in index.dominated(firm)],
+            "dominated_weight": index.dominated_weight(firm),
+            "sole_supplier_of": index.sole_supplier_of(firm),
+            "esri": index.esri_card(firm, top_affected=top_affected),
+        }
+    else:
+        whole = _whole_network_parts(network, firm, essential, top_affected)
     return {
         "firm": firm,
         "label": _label(network, firm),
@@ -342,22 +343,11 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
         "customers": _links(
             network, [(firm, c) for c in sorted(network.successors(firm))], "customer"
         ),
-        "dominators": [{"firm": d, "label": _label(network, d)} for d in tree.dominators(firm)],
-        "dominated": [{"firm": d, "label": _label(network, d)} for d in tree.dominated(firm)],
-        "dominated_weight": tree.weight.get(firm, 0),
-        "sole_supplier_of": sole_to,
-        "esri": {
-            "value": round(mine.esri, 6),
-            "own": round(mine.own, 6),
-            "rank": mine.rank,
-            "of": len(ranked),
-            "rounds": mine.rounds,
-            "affected": [
-                {"firm": i, "label": _label(network, i), "loss": round(loss, 6)}
-                for i, loss in mine.affected[:top_affected]
-            ],
-            "assumptions": list(mine.assumptions),
-        },
+        "dominators": whole["dominators"],
+        "dominated": whole["dominated"],
+        "dominated_weight": whole["dominated_weight"],
+        "sole_supplier_of": whole["sole_supplier_of"],
+        "esri": whole["esri"],
         "concentration": [
             {
                 "input": row.product,
@@ -379,6 +369,40 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
             }
             for row in concentration(network, customers=[firm], essential=essential)
         ],
+    }
+
+
+def _whole_network_parts(network, firm: str, essential, top_affected: int) -> dict:
+    """The parts of a dependency card that need the whole network, computed from it."""
+    from .concentration import concentration
+    from .esri import esri
+    from .risk import dominator_tree
+
+    tree = dominator_tree(network)
+    linked = sorted(n for n in network if network.degree(n) > 0) or [firm]
+    ranked = esri(network, firms=linked if firm in linked else [*linked, firm], essential=essential)
+    mine = next(r for r in ranked if r.firm == firm)
+    return {
+        "dominators": [{"firm": d, "label": _label(network, d)} for d in tree.dominators(firm)],
+        "dominated": [{"firm": d, "label": _label(network, d)} for d in tree.dominated(firm)],
+        "dominated_weight": tree.weight.get(firm, 0),
+        "sole_supplier_of": [
+            {"customer": row.customer, "label": row.customer_label, "input": row.product_label}
+            for row in concentration(network, customers=sorted(network.successors(firm)), essential=essential)
+            if row.sole_supplier and row.suppliers[0].supplier == firm
+        ],
+        "esri": {
+            "value": round(mine.esri, 6),
+            "own": round(mine.own, 6),
+            "rank": mine.rank,
+            "of": len(ranked),
+            "rounds": mine.rounds,
+            "affected": [
+                {"firm": i, "label": _label(network, i), "loss": round(loss, 6)}
+                for i, loss in mine.affected[:top_affected]
+            ],
+            "assumptions": list(mine.assumptions),
+        },
     }
 
 
