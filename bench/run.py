@@ -73,7 +73,8 @@ TASKS = [
     ("spof", "single points of failure, every firm (single_points_of_failure)", "remove each firm and search again from the entry points"),
     ("whatif", "what-if: the largest single point of failure fails", None),
     ("risk_cli", f"kg risk --top {ESRI_TOP} (fresh process, persistent store)", None),
-    ("depends", "kg depends FIRM (fresh process, persistent store)", "kg --data FILE.nt depends FIRM (fresh process, parses the file)"),
+    ("depends_first", "kg depends FIRM, first analysis after the load: builds the store's analysis index (fresh process)", None),
+    ("depends", "kg depends FIRM (fresh process, persistent store, analysis index built)", "kg --data FILE.nt depends FIRM (fresh process, parses the file)"),
     ("view_around_write", "kg view --around FIRM: write the page (fresh process)", None),
     ("view_around_tti", "kg view --around FIRM: interactive in headless Chromium", None),
     ("view_all_write", "kg view of the whole network: write the page (fresh process)", None),
@@ -362,11 +363,15 @@ def bench_size(n: int, repeat: int, work: Path, args, browser) -> tuple[list[dic
                         ours_peak_mb=max((r["peak_mb"] for r in runs), default=None)))
 
     if label is None:
-        for key in ("depends", "view_around_write", "view_around_tti", "view_all_write", "view_all_tti"):
+        for key in ("depends_first", "depends", "view_around_write", "view_around_tti", "view_all_write", "view_all_tti"):
             if key in expected_keys(n):
                 rows.append(new_row(n, key, error="no firm picked: the analyses failed"))
         return rows, info
 
+    first, err = repeat_proc([*kg, "--store", store, "depends", label, "--format", "json"], 1,
+                             timeout=max(args.timeout, RISK_TIMEOUT), what=f"[{n}] kg depends, building the index")
+    rows.append(new_row(n, "depends_first", ours=[r["wall"] for r in first], error=err,
+                        ours_peak_mb=max((r["peak_mb"] for r in first), default=None)))
     runs, err = repeat_proc([*kg, "--store", store, "depends", label, "--format", "json"], repeat,
                             timeout=args.timeout, what=f"[{n}] kg depends")
     row = new_row(n, "depends", ours=[r["wall"] for r in runs], error=err,
@@ -866,9 +871,11 @@ def targets(rows: list[dict], sizes: list[int]) -> list[tuple[str, str, bool | N
                     verdict(b / s >= 20)))
     else:
         out.append((f"single points of failure >= 20x faster than the removal baseline{at}", failed(big, "spof"), verdict(False)))
-    s = ours(big, "depends")
+    s, first = ours(big, "depends"), ours(big, "depends_first")
+    first_text = (f"; the first run after the load, which builds the store's analysis index: {first:.1f} s"
+                  if first else "")
     out.append((f"kg depends FIRM on a persistent store <= 1 s as a fresh process{at}",
-                f"{s:.2f} s" if s else failed(big, "depends"), verdict(bool(s) and s <= 1)))
+                (f"{s:.2f} s" if s else failed(big, "depends")) + first_text, verdict(bool(s) and s <= 1)))
     s = ours(0, "help")
     out.append(("kg --help <= 0.3 s", f"{s:.3f} s" if s else failed(0, "help"), (s <= 0.3) if s else False))
     whole = [n for n in sizes if n <= WHOLE_VIEW_LIMIT]

@@ -460,10 +460,13 @@ class CompiledModel:
         return out
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> CompiledModel:
-        """The model back from :meth:`to_arrays` (or a ``numpy.load`` of what it saved)."""
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], *, strings=None) -> CompiledModel:
+        """The model back from :meth:`to_arrays` (or a ``numpy.load`` of what it saved).
+
+        ``strings=PackedStrings`` decodes the node IRIs only when read (a fresh process
+        that runs one cascade)."""
         return cls(
-            nodes=unpack_strings(arrays["nodes"]),
+            nodes=(strings or unpack_strings)(arrays["nodes"]),
             total=float(arrays["total"]),
             **{name: np.asarray(arrays[name]) for name in _ARRAYS},
         )
@@ -658,8 +661,8 @@ class NoteTable:
     it next to a :class:`CompiledModel`.
     """
 
-    def __init__(self, texts: list[str], ptr: np.ndarray, ids: np.ndarray, general: np.ndarray):
-        self.texts = np.array(texts, dtype=object)
+    def __init__(self, texts, ptr: np.ndarray, ids: np.ndarray, general: np.ndarray):
+        self.texts = texts if isinstance(texts, PackedStrings) else np.array(texts, dtype=object)
         self.ptr = ptr
         self.ids = ids
         self.general = general
@@ -677,16 +680,17 @@ class NoteTable:
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The table as numpy arrays (the texts UTF-8 encoded, NUL-separated), for ``numpy.savez``."""
         return {
-            "texts": pack_strings(self.texts.tolist()),
+            "texts": pack_strings(list(self.texts)),
             "ptr": _narrow(self.ptr),
             "ids": _narrow(self.ids),
             "general": _narrow(self.general),
         }
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> NoteTable:
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], *, strings=None) -> NoteTable:
+        """The table back from :meth:`to_arrays`; ``strings=PackedStrings`` decodes texts when read."""
         return cls(
-            unpack_strings(arrays["texts"]),
+            (strings or unpack_strings)(arrays["texts"]),
             np.asarray(arrays["ptr"]),
             np.asarray(arrays["ids"]),
             np.asarray(arrays["general"]),
@@ -714,6 +718,42 @@ def _narrow(array: np.ndarray) -> np.ndarray:
 def unpack_strings(array: np.ndarray) -> list[str]:
     """The strings of :func:`pack_strings` back."""
     return np.asarray(array, dtype=np.uint8).tobytes().decode().split("\x00")[:-1]
+
+
+class PackedStrings(Sequence):
+    """The strings of :func:`pack_strings`, decoded one at a time when read (a read-only list).
+
+    For large saved columns read in a fresh process: finding the string ends is one
+    vectorised scan; a sorted column can be searched with :mod:`bisect` without
+    decoding the rest. Indexing with an integer array gives an object array.
+
+    >>> col = PackedStrings(pack_strings(["a", "", "鋁"]))
+    >>> len(col), col[1], col[-1], list(col), col[np.array([0, 2])].tolist()
+    (3, '', '鋁', ['a', '', '鋁'], ['a', '鋁'])
+    """
+
+    def __init__(self, array: np.ndarray):
+        self._bytes = np.asarray(array, dtype=np.uint8)
+        self._ends = np.flatnonzero(self._bytes == 0)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _one(self, i: int) -> str:
+        start = int(self._ends[i - 1]) + 1 if i > 0 else 0
+        return self._bytes[start : int(self._ends[i])].tobytes().decode()
+
+    def __getitem__(self, k):
+        if isinstance(k, np.ndarray):
+            out = np.empty(len(k), dtype=object)
+            out[:] = [self._one(int(i)) for i in k]
+            return out
+        if isinstance(k, slice):
+            return [self._one(i) for i in range(*k.indices(len(self)))]
+        n = len(self)
+        if not -n <= k < n:
+            raise IndexError(k)
+        return self._one(k % n if k < 0 else k)
 
 
 class _Notes(Mapping):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import AmbiguousName, StoreError, UnknownName
@@ -85,49 +86,86 @@ class AnalysisIndex:
     def __init__(self, arrays: dict):
         import numpy as np
 
-        from .esri import unpack_strings
-
-        self.arrays = arrays
-        self.nodes = unpack_strings(arrays["node_iri"])
-        self.labels = unpack_strings(arrays["node_label"])
-        self.kinds = unpack_strings(arrays["node_kind"])
+        self.arrays = arrays  # a dict, or the lazy mapping numpy.load gives for a .npz file
         self.weights = arrays["node_weight"]
         self.idom = arrays["idom"]
         self.dom_weight = arrays["dom_weight"]
-        self._pos: dict[str, int] | None = None
         self._children = None
         self.sole_supplier = arrays["sole_supplier"]
         self.sole_customer = arrays["sole_customer"]
-        self.sole_input = unpack_strings(arrays["sole_input"])
-        self.entity_iri = unpack_strings(arrays["entity_iri"])
-        self.entity_label = unpack_strings(arrays["entity_label"])
-        self.entity_kind = unpack_strings(arrays["entity_kind"])
-        self.entity_cluster = unpack_strings(arrays["entity_cluster"])
-        self.name_norm = unpack_strings(arrays["name_norm"])
-        self.name_label = unpack_strings(arrays["name_label"])
-        self.name_entity = arrays["name_entity"]
         self._np = np
         self.essential = None
         if "essential" in arrays:
             import json
 
-            from .esri import EssentialMap
+            from .esri import EssentialMap, PackedStrings
 
-            scheme = json.loads(unpack_strings(arrays["essential"])[0])
+            scheme = json.loads(PackedStrings(arrays["essential"])[0])
             self.essential = EssentialMap({(i, o): (c, e) for i, o, c, e in scheme["feeds"]}, scheme["labels"])
         self.generation: Generation | None = None
         self._model = None
+
+    # --- string columns: read from the file and decoded one string at a time when first used
+    # (a fresh process reads a few of the 100,000s of strings they hold); nodes, entity_iri
+    # and name_norm are sorted
+
+    def _strings(self, key: str):
+        from .esri import PackedStrings
+
+        return PackedStrings(self.arrays[key])
+
+    @cached_property
+    def nodes(self):
+        return self._strings("node_iri")
+
+    @cached_property
+    def labels(self):
+        return self._strings("node_label")
+
+    @cached_property
+    def kinds(self):
+        return self._strings("node_kind")
+
+    @cached_property
+    def sole_input(self):
+        return self._strings("sole_input")
+
+    @cached_property
+    def entity_iri(self):
+        return self._strings("entity_iri")
+
+    @cached_property
+    def entity_label(self):
+        return self._strings("entity_label")
+
+    @cached_property
+    def entity_kind(self):
+        return self._strings("entity_kind")
+
+    @cached_property
+    def entity_cluster(self):
+        return self._strings("entity_cluster")
+
+    @cached_property
+    def name_norm(self):
+        return self._strings("name_norm")
+
+    @cached_property
+    def name_label(self):
+        return self._strings("name_label")
+
+    @cached_property
+    def name_entity(self):
+        return self.arrays["name_entity"]
 
     # --- nodes
 
     def position(self, iri: str) -> int:
         """The node number of ``iri`` (:class:`UnknownName` if it is not in the network)."""
-        if self._pos is None:
-            self._pos = {iri: i for i, iri in enumerate(self.nodes)}
-        try:
-            return self._pos[iri]
-        except KeyError:
-            raise UnknownName(iri, []) from None
+        i = bisect.bisect_left(self.nodes, iri)
+        if i == len(self.nodes) or self.nodes[i] != iri:
+            raise UnknownName(iri, [])
+        return i
 
     def label(self, iri: str) -> str:
         return self.labels[self.position(iri)]
@@ -175,12 +213,14 @@ class AnalysisIndex:
         """The ``esri`` part of :func:`kg.report.dependency_card` for ``iri``: its index
         (one cascade on the compiled model), its rank among the ranked firms and itself,
         the firms hit hardest and the assumptions."""
-        from .esri import CompiledModel, NoteTable, affected, assumptions, propagate
+        from .esri import CompiledModel, NoteTable, PackedStrings, affected, assumptions, propagate
 
         if self._model is None:
             a = self.arrays
-            self._model = (CompiledModel.from_arrays({k[5:]: v for k, v in a.items() if k.startswith("esri_")}),
-                           NoteTable.from_arrays({k[5:]: v for k, v in a.items() if k.startswith("note_")}))
+            model = CompiledModel.from_arrays({k[5:]: a[k] for k in a if k.startswith("esri_")},
+                                              strings=PackedStrings)
+            notes = NoteTable.from_arrays({k[5:]: a[k] for k in a if k.startswith("note_")}, strings=PackedStrings)
+            self._model = (model, notes)
         cm, notes = self._model
         i = self.position(iri)
         state = propagate(cm, i)
@@ -231,10 +271,9 @@ class AnalysisIndex:
 
         iri = expand_iri(name)
         if iri is not None:
-            try:
-                e = self.entity_iri.index(iri)
-            except ValueError:
-                raise UnknownName(name, []) from None
+            e = bisect.bisect_left(self.entity_iri, iri)
+            if e == len(self.entity_iri) or self.entity_iri[e] != iri:
+                raise UnknownName(name, [])
             if kinds and self.entity_kind[e] not in kinds:
                 raise UnknownName(name, [])
             return Match(iri, self.entity_label[e], self.entity_kind[e], self.entity_cluster[e] or None,
@@ -259,6 +298,73 @@ class AnalysisIndex:
         if matches:
             raise AmbiguousName(name, matches)
         return None
+
+
+# ------------------------------------------------------------------ one firm's links
+
+_PARTNERS_QUERY = """
+SELECT DISTINCT ?r ?n WHERE {
+  { ?r ckg:supplier <{iri}> ; ckg:customer ?n } UNION { ?r ckg:customer <{iri}> ; ckg:supplier ?n }
+}
+"""
+
+FOLLOW = ("ckg:inCluster", "ckg:product", "ckg:volume", "ckg:capacity", "ckg:outputValue", "ckg:inferenceRule",
+          "prov:wasDerivedFrom", "prov:hadPrimarySource")
+"""The links :func:`firm_links_network` follows from the firm, its relations and its partners
+(two steps: a relation's evidence, then its article): what the projection reads about them.
+Links to other firms (``ckg:suppliesTo``, ownership) are not followed."""
+
+
+AGENT_FACTS = ("rdf:type", "skos:prefLabel", "skos:altLabel", "ckg:inCluster", "ckg:locatedIn", "ckg:headquarteredIn",
+               "ckg:produces", "ckg:capacity", "ckg:outputValue", "ckg:memberCount")
+"""What :func:`firm_links_network` copies about the firm and its partners: the node attributes
+of :func:`kg.network.supply_network`."""
+
+
+def _term(name: str):
+    import pyoxigraph as ox
+
+    from .ontology import PREFIXES
+
+    prefix, local = name.split(":")
+    return ox.NamedNode(PREFIXES[prefix] + local)
+
+
+def firm_links_network(ox_store, iri: str):
+    """The supply network of ``iri`` and its direct partners only, with every attribute
+    :func:`kg.network.supply_network` gives them, read from ``ox_store`` by two queries.
+
+    The firm's supply relations, its partners and what the projection reads about them
+    (two steps out) are copied into a small in-memory graph, which is then projected as
+    usual: the same code, so the same attributes, at the cost of the firm's links only.
+    """
+    import pyoxigraph as ox
+
+    from .network import supply_network
+    from .ontology import sparql_prologue
+
+    agents, relations = {ox.NamedNode(iri)}, set()
+    for r, n in ox_store.query(sparql_prologue() + _PARTNERS_QUERY.replace("{iri}", iri)):
+        relations.add(r)
+        agents.add(n)
+    default = ox.DefaultGraph()
+    follow = {_term(p) for p in FOLLOW}
+    small = ox.Store()
+    # the class hierarchy, for the types the projection reads through rdfs:subClassOf*
+    small.extend(ox_store.quads_for_pattern(None, _term("rdfs:subClassOf"), None, default))
+    # what the projection reads about an agent (not its ckg:suppliesTo shortcuts: thousands for a hub)
+    facts = [_term(p) for p in AGENT_FACTS]
+    quads = [q for node in agents for p in facts for q in ox_store.quads_for_pattern(node, p, None, default)]
+    seeds, seen = set(relations), set(agents)
+    for _ in range(3):  # the relations, then two steps along FOLLOW; a lookup by subject per node
+        small.extend(quads)
+        seeds = {q.object for q in quads if q.predicate in follow} | seeds
+        seeds -= seen
+        seen |= seeds
+        quads = [q for node in seeds for q in ox_store.quads_for_pattern(node, None, None, default)]
+        seeds = set()
+    small.extend(quads)
+    return supply_network(small)  # kg.store.select queries a pyoxigraph Store directly: no rdflib
 
 
 # ------------------------------------------------------------------ building
@@ -362,13 +468,13 @@ def load_index(path: str | os.PathLike) -> AnalysisIndex | None:
     import numpy as np
 
     try:
-        with np.load(path, allow_pickle=False) as f:
-            if "format" not in f.files or int(f["format"][0]) != FORMAT:
-                return None
-            arrays = {k: f[k] for k in f.files}
+        f = np.load(path, allow_pickle=False)  # members are read when first used
+        if "format" not in f.files or int(f["format"][0]) != FORMAT:
+            f.close()
+            return None
+        return AnalysisIndex(f)
     except (OSError, ValueError, KeyError):
         return None
-    return AnalysisIndex(arrays)
 
 
 def open_index(store_dir: str | os.PathLike, *, progress=None) -> AnalysisIndex:

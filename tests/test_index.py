@@ -77,7 +77,8 @@ def test_save_and_load_round_trip_and_format_check(tmp_path):
     idx = build_index(diamond(), entities=ENTITIES)
     path = save_index(idx, tmp_path / "i" / "x.npz")
     back = load_index(path)
-    assert back.nodes == idx.nodes and back.dominated("s") == ["a", "b", "m"]
+    assert list(back.nodes) == list(idx.nodes) == ["a", "b", "c", "m", "s", "x"]
+    assert back.dominated("s") == ["a", "b", "m"]
     assert back.resolve("Weiqiao Aluminium", {"firm"}).iri == "http://e.org/weiqiao-al"
     idx.arrays["format"][0] = FORMAT + 1
     save_index(idx, path)
@@ -189,3 +190,24 @@ def test_a_large_network_ranks_among_the_candidates(monkeypatch):
     assert [(a["firm"], a["loss"]) for a in card["affected"]] == [("b", 1.0), ("a", 0.5)]
     card = idx.esri_card("a")  # a candidate itself: ranked among the 2
     assert (card["value"], card["rank"], card["of"]) == (1.0, 1, 2)
+
+
+def test_a_firm_links_network_gives_the_same_card_as_the_whole_network(tmp_path):
+    from kg.esri import essential_map
+    from kg.index import firm_links_network
+    from kg.network import supply_network
+    from kg.report import dependency_card
+    from kg.store import _wrap, default_data_paths, open_store
+
+    store = tmp_path / "store"
+    load_into_store(store, default_data_paths(), validate=False)  # the bundled clusters
+    idx = open_index(store)
+    ox_store = open_store(store)
+    graph = _wrap(ox_store)
+    G, scheme = supply_network(graph), essential_map(graph)
+    for firm in sorted(G):
+        small = firm_links_network(ox_store, firm)
+        assert set(small.predecessors(firm)) == set(G.predecessors(firm))
+        assert set(small.successors(firm)) == set(G.successors(firm))
+        assert dependency_card(small, firm, essential=idx.essential, index=idx) == \
+            dependency_card(G, firm, essential=scheme)
