@@ -230,9 +230,11 @@ def test_empty_graph(tmp_path, engine):
     assert group_links(load(tmp_path, PREFIX, engine)) == []
 
 
-def test_subclass_of_firm_counts_when_the_ontology_says_so(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_subclass_of_firm_counts_when_the_ontology_says_so(tmp_path, engine):
     text = PREFIX + "ex:Smelter rdfs:subClassOf ckg:Firm . ex:s a ex:Smelter ."
-    assert list(supply_network(load(tmp_path, text, "oxigraph"))) == [EX + "s"]
+    G = supply_network(load(tmp_path, text, engine))
+    assert list(G) == [EX + "s"] and G.nodes[EX + "s"]["kind"] == "firm"
 
 
 def test_self_loop_relation(tmp_path):
@@ -273,3 +275,89 @@ def test_select_gives_the_same_rows_on_both_paths(tmp_path):
     ox = list(select(load(tmp_path, DATA, "oxigraph"), query))
     rd = list(select(load(tmp_path, DATA, "rdflib"), query))
     assert ox == rd == [[EX + "r3", "0.25"]]
+
+
+def test_lean_projection_leaves_out_quote_and_source_only(graph):
+    full, lean = supply_network(graph), supply_network(graph, evidence=False)
+    assert list(lean.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(lean.edges()) == list(full.edges())
+    for s, c, data in full.edges(data=True):
+        assert lean.edges[s, c]["products"] == data["products"]
+        assert lean.edges[s, c]["relations"] == [
+            {**rel, "quote": None, "source": None} for rel in data["relations"]]
+    (r1,) = lean.edges[EX + "group", EX + "cohort"]["relations"]
+    assert (r1["quote"], r1["source"], r1["share_wording"]) == (None, None, "basically")
+
+
+SEVERAL = PREFIX + """
+ex:art1 dcterms:identifier "001.txt" .
+ex:ev1 prov:value "one" ; prov:hadPrimarySource ex:art1 .
+ex:ev2 prov:value "two" .
+ex:a a ckg:Firm . ex:b a ckg:Firm . ex:c a ckg:Firm .
+ex:r a ckg:SupplyRelation ; ckg:supplier ex:a , ex:b ; ckg:customer ex:c ;
+    ckg:product ckp:p2 , ckp:p1 ; ckg:share 0.2 , 0.4 ; prov:wasDerivedFrom ex:ev2 , ex:ev1 .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_relation_with_several_values(tmp_path, engine):
+    # two suppliers: one relation on two edges; two products: the first sorted is "the"
+    # product; two shares: the largest; two evidence nodes: quotes in (source, quote) order
+    G = supply_network(load(tmp_path, SEVERAL, engine))
+    assert sorted(G.edges()) == [(EX + "a", EX + "c"), (EX + "b", EX + "c")]
+    (rel,) = G.edges[EX + "a", EX + "c"]["relations"]
+    assert G.edges[EX + "b", EX + "c"]["relations"] == [rel]
+    assert G.edges[EX + "a", EX + "c"]["products"] == [CKP + "p1", CKP + "p2"]
+    assert (rel["product"], rel["product_label"], rel["products"], rel["share"]) == (
+        CKP + "p1", "p1", [CKP + "p1", CKP + "p2"], 0.4)
+    assert (rel["quote"], rel["source"]) == ("two … one", "001.txt")
+
+
+BLANK = PREFIX + """
+ex:a a ckg:Firm .
+[] a ckg:SupplyRelation ; ckg:supplier ex:a ;
+    ckg:customer [ a ckg:FirmCohort ; ckg:memberCount 7 ] ;
+    prov:wasDerivedFrom [ prov:value "a supplies seven firms" ] ;
+    ckg:volume [ qudt:numericValue 5 ; ckg:originalWording "five tons" ] .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_blank_nodes(tmp_path, engine):
+    G = supply_network(load(tmp_path, BLANK, engine))
+    ((s, c, data),) = G.edges(data=True)
+    assert s == EX + "a" and ":" not in c  # the cohort is a blank node
+    assert (G.nodes[c]["kind"], G.nodes[c]["weight"]) == ("cohort", 7)
+    (rel,) = data["relations"]
+    assert rel["iri"] and ":" not in rel["iri"]
+    assert (rel["quote"], rel["source"], rel["product"], rel["products"]) == (
+        "a supplies seven firms", "", None, [])
+    assert (rel["volume"], rel["volume_unit"], rel["volume_wording"]) == (5.0, None, "five tons")
+
+
+def test_garbage_collector_left_as_it_was(tmp_path):
+    import gc
+
+    g = load(tmp_path, DATA, "oxigraph")
+    assert gc.isenabled()
+    supply_network(g)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        supply_network(g)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_objects_frozen_by_the_caller_stay_frozen(tmp_path):
+    import gc
+
+    g = load(tmp_path, DATA, "oxigraph")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        supply_network(g)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
