@@ -431,21 +431,33 @@ def load(obj: Context, files, store_dir, no_validate, fmt):
 
 
 def _load_progress():
-    """Progress of a load on stderr: triples and triples/s, one updating line on a terminal;
-    in a log, a line a million triples and one for each large file."""
-    import time
+    """Progress of a load on stderr, per file: statements read and statements/s (bytes
+    and MB/s for Turtle and RDF/XML, whose statements only Oxigraph's parser sees), with
+    the share of the file read. One updating line on a terminal; in a log, a line every
+    million statements (every 100 MB) and one for each large file when it is done."""
+    from .store import PROGRESS_EVERY, PROGRESS_BYTES
 
-    from .store import PROGRESS_EVERY
-
-    start = time.monotonic()
     tty = sys.stderr.isatty()
+    logged: dict[str, int] = {}
 
-    def report(path: str, triples: int, done: bool) -> None:
-        rate = triples / max(time.monotonic() - start, 1e-9)
-        line = f"loading {path}: {triples:,} triples, {rate:,.0f} triples/s"
+    def report(p) -> None:
+        seconds = max(p.seconds, 1e-9)
+        if p.triples is not None:
+            line = f"loading {p.file}: {p.triples:,} triples, {p.triples / seconds:,.0f} triples/s"
+            amount, every, large = p.triples, 1_000_000, PROGRESS_EVERY
+        else:
+            read = p.bytes_read or 0
+            line = f"loading {p.file}: {read / 1e6:,.0f} MB, {read / 1e6 / seconds:,.1f} MB/s"
+            amount, every, large = read, 100_000_000, PROGRESS_BYTES
+        if p.bytes_read is not None and p.size and not p.done:
+            line += f" ({100 * p.bytes_read / p.size:.0f}% of {p.size / 1e6:,.0f} MB)"
         if tty:
-            click.echo(f"\r{line}", err=True, nl=done)
-        elif (done and triples >= PROGRESS_EVERY) or (not done and triples % 1_000_000 == 0):
+            click.echo(f"\r{line}\033[K", err=True, nl=p.done)
+        elif p.done:
+            if amount >= large:
+                click.echo(line, err=True)
+        elif amount // every > logged.get(p.file, 0):
+            logged[p.file] = amount // every
             click.echo(line, err=True)
 
     return report
@@ -667,8 +679,7 @@ def gaps(obj: Context, cluster, fmt):
 
 # --- systemic risk and reports (issue 3) ---
 
-EXACT_RISK_LIMIT = 2000
-"""Up to this many firms `kg risk` computes every firm's index; above it only the top candidates."""
+from .index import EXACT_RISK_LIMIT  # up to this many firms `kg risk` ranks them all
 
 
 def _risk_network(obj: Context, cluster: str | None):
@@ -678,7 +689,7 @@ def _risk_network(obj: Context, cluster: str | None):
     from .report import neighbourhood
 
     graph = obj.graph()
-    G = supply_network(graph)
+    G = supply_network(graph, evidence=False)  # the ranking shows no quotes
     if cluster is None:
         return G, set(G), essential_map(graph)
     members = cluster_members(graph, resolve_cluster(graph, cluster)) & set(G)
@@ -706,7 +717,7 @@ def risk(obj: Context, top, cluster, include_all, fmt):
     """
     from rdflib import URIRef
 
-    from .concentration import sole_supplier_links
+    from .concentration import sole_supplier_links, supply_table
     from .esri import esri
     from .network import node_label
     from .risk import dominator_tree
@@ -715,9 +726,11 @@ def risk(obj: Context, top, cluster, include_all, fmt):
     firms = sorted(n for n in members if include_all or G.degree(n) > 0)
     exact = len(firms) <= EXACT_RISK_LIMIT
     tree = dominator_tree(G)
-    results = esri(G, firms=firms, top=None if exact else top, essential=scheme, tree=tree)[:top] if firms else []
+    table = supply_table(G)  # one scan of the network for both
+    results = esri(G, firms=firms, top=None if exact else top, essential=scheme, tree=tree,
+                   table=table)[:top] if firms else []
     sole: dict[str, list[str]] = {}
-    for row in sole_supplier_links(G, essential=scheme):
+    for row in sole_supplier_links(G, essential=scheme, table=table):
         sole.setdefault(row.suppliers[0].supplier, []).append(row.customer_label)
     rows = [
         {
@@ -797,13 +810,32 @@ def depends(obj: Context, firm, fmt):
     from .network import supply_network
     from .report import dependency_card
 
-    graph = obj.graph()
-    iri = resolve(obj, firm, FIRM_KINDS).iri
-    card = dependency_card(supply_network(graph), iri, essential=essential_map(graph))
+    if obj.store and not obj.endpoint:
+        card = _indexed_card(obj, firm)
+    else:
+        graph = obj.graph()
+        iri = resolve(obj, firm, FIRM_KINDS).iri
+        card = dependency_card(supply_network(graph), iri, essential=essential_map(graph))
     if fmt == "json":
         click.echo(json.dumps(card, ensure_ascii=False, indent=2))
         return
     emit(_card_rows(card), fmt, CARD_COLUMNS)
+
+
+def _indexed_card(obj: Context, firm: str) -> dict:
+    """The dependency card from the store's analysis index and the firm's own links."""
+    from .index import firm_links_network, open_index
+    from .report import dependency_card
+    from .store import _wrap, open_store
+
+    index = open_index(obj.store, progress=lambda message: click.echo(message, err=True))
+    ox_store = open_store(index.generation.folder)  # the generation the index belongs to
+    match = index.resolve(firm, FIRM_KINDS)
+    if match is None:  # not an exact name: the similarity search (needs rdflib)
+        obj._graph = _wrap(ox_store)
+        match = resolve(obj, firm, FIRM_KINDS)
+    return dependency_card(firm_links_network(ox_store, match.iri), match.iri, essential=index.essential,
+                           index=index)
 
 
 @cli.command()

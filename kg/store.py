@@ -15,10 +15,13 @@ True
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 
 from .errors import ParseError, StoreError
@@ -43,14 +46,20 @@ FORMATS = {
 DERIVE_SHORTCUTS = """
 CONSTRUCT { ?s ckg:suppliesTo ?c . ?g ckg:subsidiary ?f . }
 WHERE {
-  { ?r a ckg:SupplyRelation ; ckg:supplier ?s ; ckg:customer ?c . }
+  { { SELECT ?r { ?r a ckg:SupplyRelation } }
+    { SELECT ?r ?s { ?r ckg:supplier ?s } }
+    { SELECT ?r ?c { ?r ckg:customer ?c } } }
   UNION
   { ?f ckg:parentOrganization ?g . }
 }
 """
 """The rules the loader applies: ``ckg:suppliesTo`` from supply relations, ``ckg:subsidiary``
-as the inverse of ``ckg:parentOrganization``. Data files never write either."""
+as the inverse of ``ckg:parentOrganization``. Data files never write either.
 
+The three patterns of a relation are sub-SELECTs so that Oxigraph joins them by hashing
+three index scans: written as one basic graph pattern it looks each relation's supplier
+and customer up one at a time, five times slower on a persistent store (4 s against
+20 s at 100k firms)."""
 
 @dataclass(frozen=True)
 class Source:
@@ -201,7 +210,35 @@ def open_graph(
 
 
 PROGRESS_EVERY = 100_000
-"""Triples between two progress reports of a bulk load."""
+"""Statements between two progress reports of a bulk load that counts them."""
+PROGRESS_BYTES = 16 << 20
+"""Bytes between two progress reports of a bulk load that counts bytes only (Turtle, RDF/XML)."""
+BULK_MIN_BYTES = 4 << 20
+"""Files smaller than this go into a bulk-loaded store in one transaction, as Python objects:
+each run of the bulk loader writes RocksDB files of its own (a few per index), that every
+later lookup has to search."""
+
+_BULK_FORMATS = {"N_TRIPLES", "TURTLE", "RDF_XML"}
+"""Formats without named graphs: the bulk loader reads them itself, into the default graph."""
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far the load of one file is (see :func:`load_file`).
+
+    - ``triples``: statements read so far; None while a Turtle or RDF/XML file is
+      bulk-loaded, as only Oxigraph's parser sees its statements (and when it is done).
+    - ``bytes_read``: bytes handed to the parser so far; None when the file is parsed in Python.
+    - ``size``: the file's size in bytes. ``seconds``: time since the file was opened.
+    - ``done``: the file is loaded.
+    """
+
+    file: str
+    triples: int | None
+    bytes_read: int | None
+    size: int
+    seconds: float
+    done: bool
 
 
 def load_file(
@@ -209,14 +246,30 @@ def load_file(
     path: str | os.PathLike,
     *,
     bulk: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Parse one file straight into ``ox_store``'s default graph; return the triples read.
+    progress: Callable[[LoadProgress], None] | None = None,
+    shortcuts: _Shortcuts | None = None,
+    then: Callable[[], bytes] | None = None,
+) -> int | None:
+    """Parse one file straight into ``ox_store``'s default graph; return the statements read.
 
-    ``bulk`` uses Oxigraph's bulk loader (fast, not transactional: for a store that
-    is thrown away on error) and calls ``progress(triples_read)`` every
-    :data:`PROGRESS_EVERY` triples. Named graphs of TriG, N-Quads or JSON-LD files
-    are merged into the default graph; blank-node labels are local to the file.
+    Without ``bulk`` the file is parsed into Python objects and added in one transaction.
+    ``bulk`` is for a store that is thrown away on error (the bulk loader is not
+    transactional): a file of N-Triples, Turtle or RDF/XML of :data:`BULK_MIN_BYTES` or
+    more goes to Oxigraph's bulk loader, which parses it in a thread of its own while
+    this one counts the bytes, and in N-Triples (one statement a line) the statements
+    too (:func:`_bulk_load_through_pipe`); no Python object is made per triple. Its
+    return value is None for Turtle and RDF/XML, whose statements are not counted.
+    N-Quads, TriG, JSON-LD and N3 stream their triples through Python into the bulk
+    loader, named graphs merged into the default graph. Smaller files go in one
+    transaction.
+
+    ``progress`` gets a :class:`LoadProgress` about every :data:`PROGRESS_EVERY`
+    statements (:data:`PROGRESS_BYTES` bytes when only bytes are counted) and once the
+    file is done. ``shortcuts`` gathers the triples :data:`DERIVE_SHORTCUTS` reads, for
+    :func:`load_into_store`; when an N-Triples file is bulk-loaded, ``then()`` is called
+    once the whole file has been read, and the N-Triples it returns (the derived triples)
+    go in with the file, in the same run of the bulk loader: a second run would write and
+    then merge a second set of RocksDB files. Blank-node labels are local to the file.
     Raises :class:`ParseError` with the file's line.
     """
     import pyoxigraph as ox
@@ -225,30 +278,365 @@ def load_file(
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ParseError(str(path), None, f"unknown RDF format {path.suffix!r}")
-    count = 0
+    start = time.monotonic()
+
+    def report(triples: int | None, bytes_read: int | None, done: bool = False) -> None:
+        if progress is not None:
+            progress(LoadProgress(str(path), triples, bytes_read, size, time.monotonic() - start, done))
+
+    rdf_format, base_iri, default = getattr(ox.RdfFormat, fmt), path.resolve().as_uri(), ox.DefaultGraph()
     try:
-        quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri(),
-                         rename_blank_nodes=True)
-        if not bulk:
-            triples = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+        size = path.stat().st_size
+        if bulk and fmt in _BULK_FORMATS and size >= BULK_MIN_BYTES:
+            lines = _NTriplesLines(shortcuts) if fmt == "N_TRIPLES" else None
+            if lines is None and shortcuts is not None:
+                shortcuts.exact = False  # not gathered: the store derives them itself
+            then = then if lines is not None else None
+            _bulk_load_through_pipe(ox_store, path, rdf_format, base_iri, lines, report, then)
+            count = None
+            if lines is not None:
+                lines.close()
+                count = lines.statements
+            report(count, size, True)
+            return count
+        quads = ox.parse(path=str(path), format=rdf_format, base_iri=base_iri, rename_blank_nodes=True)
+        if not bulk or size < BULK_MIN_BYTES:
+            triples = [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
             ox_store.extend(triples)
+            if shortcuts is not None:
+                for q in triples:
+                    shortcuts.add_quad(q)
+            report(len(triples), None, True)
             return len(triples)
+        count = 0
+        relevant = _Shortcuts.predicates() if shortcuts is not None else set()
 
         def counted():
             nonlocal count
-            default = ox.DefaultGraph()
             for q in quads:
-                yield q if q.graph_name == default else ox.Quad(q.subject, q.predicate, q.object, default)
+                if q.graph_name != default:
+                    q = ox.Quad(q.subject, q.predicate, q.object, default)
+                if q.predicate in relevant:
+                    shortcuts.add_quad(q)
+                yield q
                 count += 1
-                if progress is not None and count % PROGRESS_EVERY == 0:
-                    progress(count)
+                if count % PROGRESS_EVERY == 0:
+                    report(count, None)
 
         ox_store.bulk_extend(counted())
+        report(count, None, True)
+        return count
     except SyntaxError as e:
         raise ParseError(str(path), e.lineno, _clean_syntax_message(str(e.msg if hasattr(e, "msg") else e))) from None
     except (OSError, ValueError) as e:
         raise ParseError(str(path), None, str(e)) from None
-    return count
+
+
+BLOCK = 1 << 20
+"""Bytes read from a bulk-loaded file at a time."""
+
+
+def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lines, report, then) -> None:
+    """Bulk-load the file at ``path``, which Oxigraph reads from a pipe that this thread fills.
+
+    Oxigraph parses in a second thread, without the GIL (it opens the pipe as
+    ``/dev/fd/N`` where there is one), while this thread reads the file a block at a
+    time, hands each block to ``lines`` (an :class:`_NTriplesLines`, or None) and
+    writes it into the pipe: counting statements and gathering the triples of the
+    rules costs no time on the parser's thread. ``report(statements or None,
+    bytes)`` is called every :data:`PROGRESS_EVERY` statements (:data:`PROGRESS_BYTES`
+    bytes without ``lines``) with what the parser has surely read: all but what the
+    pipe can hold. After the file come the bytes ``then()`` returns, if ``then`` is
+    given, on a line of their own. A parse error is raised here once the parser stops;
+    an error here (or Ctrl-C) closes the pipe and is raised once the parser has stopped.
+    """
+    import threading
+    from collections import deque
+
+    import pyoxigraph as ox
+
+    read_end, write_end = os.pipe()
+    capacity = _grow_pipe(write_end)
+    failed: list[BaseException] = []
+
+    def parse() -> None:
+        try:
+            source = f"/dev/fd/{read_end}"
+            if os.path.exists(source):
+                ox_store.bulk_load(path=source, format=rdf_format, base_iri=base_iri, to_graph=ox.DefaultGraph())
+            else:
+                with open(read_end, "rb", buffering=0, closefd=False) as pipe:
+                    ox_store.bulk_load(input=pipe, format=rdf_format, base_iri=base_iri, to_graph=ox.DefaultGraph())
+        except Exception as e:
+            failed.append(e)
+        finally:
+            os.close(read_end)  # a write into the pipe now fails: the feeding stops
+
+    parser = threading.Thread(target=parse, name=f"bulk load of {path.name}", daemon=True)
+    parser.start()
+    try:
+        with open(write_end, "wb", buffering=0) as pipe, open(path, "rb", buffering=0) as file:
+            step = PROGRESS_EVERY if lines is not None else PROGRESS_BYTES
+            due, sent, marks = step, 0, deque()  # marks: (bytes sent, statements in them)
+            while block := file.read(BLOCK):
+                if lines is not None:
+                    lines.feed(block)
+                _write_all(pipe, block)
+                sent += len(block)
+                marks.append((sent, lines.statements if lines is not None else sent))
+                while marks and marks[0][0] <= sent - capacity:  # surely read by the parser
+                    read, done = marks.popleft()
+                    if done >= due:
+                        due = (done // step + 1) * step
+                        report(done if lines is not None else None, read)
+            if then is not None:
+                if lines is not None:
+                    lines.close()  # the last line, if the file does not end with a line break
+                _write_all(pipe, b"\n" + then())
+    except BrokenPipeError:  # the parser stopped reading: its error follows
+        parser.join()
+        if not failed:
+            raise
+    finally:
+        parser.join()
+    if failed:
+        raise failed[0].with_traceback(None)  # not the parser thread's frames: they hold the store
+
+
+def _write_all(pipe, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[pipe.write(view) :]
+
+
+def _grow_pipe(fd: int) -> int:
+    """Make the pipe hold a block, where the system allows it; return what it holds."""
+    try:
+        import fcntl
+
+        set_size, get_size = getattr(fcntl, "F_SETPIPE_SZ", 1031), getattr(fcntl, "F_GETPIPE_SZ", 1032)
+        try:
+            fcntl.fcntl(fd, set_size, BLOCK)
+        except OSError:
+            pass
+        return fcntl.fcntl(fd, get_size)
+    except (ImportError, OSError):
+        return BLOCK  # unknown: assume the parser is a block behind
+
+
+_NOT_A_STATEMENT = re.compile(rb"\n(?=[ \t]*[#\n])")
+"""A line break before a blank or comment-only line."""
+
+
+class _NTriplesLines:
+    r"""Counts the statements of N-Triples text fed in blocks, and hands the lines of the
+    triples :data:`DERIVE_SHORTCUTS` reads to ``shortcuts`` (a :class:`_Shortcuts`, or None).
+
+    N-Triples has at most one statement a line, so the statements are the lines other
+    than blank or comment-only ones: exact for a file that parses. A raw carriage
+    return can only end a line, so each counts as a line feed (CRLF as a line and a
+    blank line).
+
+    >>> lines = _NTriplesLines(None)
+    >>> for block in [b"# head\n<a:s> <a:p> <a:o> .", b"\n\n  <a:s> <a:p> <a:q> . # note\r\n", b"<a:s> <a:p> <a:r> ."]:
+    ...     lines.feed(block)
+    >>> lines.close()
+    >>> lines.statements
+    3
+    """
+
+    def __init__(self, shortcuts: _Shortcuts | None):
+        self.statements = 0
+        self._tail = b"\n"  # what is left of the last block, after the line break before it
+        self._shortcuts = shortcuts
+
+    def feed(self, block: bytes) -> None:
+        if b"\r" in block:
+            block = block.replace(b"\r", b"\n")
+        text = self._tail + block
+        end = text.rfind(b"\n") + 1
+        if end > 1:
+            self._whole_lines(text, end)
+            self._tail = text[end - 1 :]
+        else:
+            self._tail = text
+
+    def close(self) -> None:
+        if len(self._tail) > 1:
+            text, self._tail = self._tail + b"\n", b"\n"
+            self._whole_lines(text, len(text))
+
+    def _whole_lines(self, text: bytes, end: int) -> None:
+        """Take the lines of ``text[1:end]``: ``text`` starts with a line break, ``end`` follows one."""
+        shortcuts = self._shortcuts
+        if shortcuts is not None and shortcuts.exact:
+            blank = shortcuts.scan(text, end)
+        else:
+            blank = len(_NOT_A_STATEMENT.findall(text, 0, end))
+        self.statements += text.count(b"\n", 1, end) - blank
+
+
+_CKG = "https://w3id.org/cluster-kg/ontology#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_IRI_TEXT = rb"(<[^<>\"{}|^`\\\x00-\x20]*>)"
+_CKG_TEXT = re.escape(_CKG.encode())
+_LINE = re.compile(
+    rb"\n(?:[ \t]*(?=[#\n])|[ \t]*" + _IRI_TEXT + rb"[ \t]+(?:<" + _CKG_TEXT
+    + rb"(?:(supplier)|(customer)|(parentOrganization))>[ \t]+" + _IRI_TEXT
+    + rb"|<" + re.escape(_RDF_TYPE.encode()) + rb">[ \t]+(<" + _CKG_TEXT + rb"SupplyRelation>))"
+    rb"[ \t]*\.[ \t]*(?:#[^\n]*)?(?=\n))"
+)
+"""After a line break: a blank or comment-only line (all groups empty), or the line of a
+triple the rules read, its IRIs written without escapes. Groups: subject, ``supplier``,
+``customer``, ``parentOrganization``, object, and ``<…#SupplyRelation>`` for a type."""
+_NOTHING = (b"",) * 6
+_UCHAR = re.compile(rb"\\[uU]")
+_ESCAPED_IRI = re.compile(rb"<[^<>\"{}|^`\x00-\x20]*\\[uU]")
+
+
+class _Shortcuts:
+    r"""The triples :data:`DERIVE_SHORTCUTS` reads, gathered while the files of a new store
+    load, and the derived triples they give (:meth:`take`).
+
+    Deriving them from the store itself turns each solution's terms back into strings,
+    a RocksDB lookup each: at 100k firms that costs as much CPU time as half the bulk
+    load. Here each block of an N-Triples file is searched for the lines of those
+    triples (:data:`_LINE`); if the IRIs of the rules occur in the block more often
+    than in the lines found, some triple is written otherwise (a blank node, a literal,
+    an escape, an IRI in a literal or a comment) and ``exact`` turns False. Lines with
+    an escape in an IRI are parsed by Oxigraph, as the rules' IRIs may hide there.
+    Files read into Python give their triples (:meth:`add_quad`); a Turtle or RDF/XML
+    file that only Oxigraph reads turns ``exact`` False. Once it is False the store
+    must derive the triples itself (:func:`derive_in_store`). The work is done on whole
+    blocks by the ``re`` module and C-level containers, not line by line in Python.
+
+    >>> ckg, s = b"https://w3id.org/cluster-kg/ontology#", _Shortcuts()
+    >>> s.scan(b"\n<e:r> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%sSupplyRelation> .\n"
+    ...        b"# a comment\n"
+    ...        b"<e:r> <%ssupplier> <e:a> .\n"
+    ...        b"<e:r>\t<%scustomer> <e:b> . # ok\n" % (ckg, ckg, ckg), 999)  # blank or comment lines
+    1
+    >>> s.exact, s.take()
+    (True, b'<e:a> <https://w3id.org/cluster-kg/ontology#suppliesTo> <e:b> .\n')
+    >>> s.scan(b"\n_:r <%ssupplier> <e:a> .\n" % ckg, 999)
+    0
+    >>> s.exact
+    False
+    """
+
+    TYPE, SUPPLY_RELATION = f"<{_RDF_TYPE}>".encode(), f"<{_CKG}SupplyRelation>".encode()
+    SUPPLIER, CUSTOMER = f"<{_CKG}supplier>".encode(), f"<{_CKG}customer>".encode()
+    PARENT = f"<{_CKG}parentOrganization>".encode()
+    SUPPLIES_TO, SUBSIDIARY = f"<{_CKG}suppliesTo>".encode(), f"<{_CKG}subsidiary>".encode()
+    NEEDLES = (SUPPLIER, CUSTOMER, PARENT, SUPPLY_RELATION)
+
+    def __init__(self):
+        self.exact = True
+        self.taken = False
+        self.relations: set[bytes] = set()  # subjects typed ckg:SupplyRelation
+        self.suppliers: dict[bytes, bytes] = {}  # relation -> its (first) supplier
+        self.customers: dict[bytes, bytes] = {}  # relation -> its (first) customer
+        self.more: dict[tuple[bytes, bytes], set[bytes]] = {}  # (SUPPLIER or CUSTOMER, relation) -> the others
+        self.parents: list[tuple[bytes, bytes]] = []  # (firm, parent)
+
+    @classmethod
+    def predicates(cls) -> set:
+        """The predicates of the triples the rules read, as pyoxigraph terms."""
+        import pyoxigraph as ox
+
+        return {ox.NamedNode(p[1:-1].decode()) for p in (cls.TYPE, cls.SUPPLIER, cls.CUSTOMER, cls.PARENT)}
+
+    def add_quad(self, quad) -> None:
+        """One parsed triple (a pyoxigraph quad)."""
+        import pyoxigraph as ox
+
+        if not self.exact or not isinstance(quad.predicate, ox.NamedNode):
+            return
+        p = f"<{quad.predicate.value}>".encode()
+        if p not in (self.TYPE, self.SUPPLIER, self.CUSTOMER, self.PARENT):
+            return
+        if p == self.TYPE and str(quad.object).encode() != self.SUPPLY_RELATION:
+            return
+        if not (isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode)):
+            self.exact = False  # a blank node or a literal: let the store derive
+            return
+        s, o = str(quad.subject).encode(), str(quad.object).encode()
+        if p == self.TYPE:
+            self.relations.add(s)
+        elif p == self.PARENT:
+            self.parents.append((s, o))
+        else:
+            self._values(p, [(s, o)])
+
+    def _values(self, kind: bytes, pairs: list) -> None:
+        """Add (relation, supplier or customer) pairs; most relations have one of each."""
+        first = self.suppliers if kind == self.SUPPLIER else self.customers
+        block = dict(pairs)
+        if len(block) == len(pairs) and first.keys().isdisjoint(block):
+            first.update(block)
+            return
+        for r, v in pairs:
+            if first.setdefault(r, v) != v:
+                self.more.setdefault((kind, r), set()).add(v)
+
+    def scan(self, text: bytes, end: int) -> int:
+        """Take the triples the rules read from the lines of ``text[1:end]`` (N-Triples,
+        line feeds only, ``text`` starting with one and ``end`` following one); return
+        the number of blank and comment-only lines."""
+        found = _LINE.findall(text, 0, end)
+        blank = found.count(_NOTHING)
+        if sum(text.count(needle, 1, end) for needle in self.NEEDLES) != len(found) - blank:
+            self.exact = False
+            return blank
+        if blank:
+            found = [f for f in found if f != _NOTHING]
+        self.relations.update(map(itemgetter(0), filter(itemgetter(5), found)))
+        self._values(self.SUPPLIER, list(map(itemgetter(0, 4), filter(itemgetter(1), found))))
+        self._values(self.CUSTOMER, list(map(itemgetter(0, 4), filter(itemgetter(2), found))))
+        self.parents.extend(map(itemgetter(0, 4), filter(itemgetter(3), found)))
+        if text.find(b"\\", 1, end) >= 0 and _UCHAR.search(text, 1, end):
+            self._escaped(text, end)
+        return blank
+
+    def _escaped(self, text: bytes, end: int) -> None:
+        """Lines with an escape in something that may be an IRI: parsed by Oxigraph."""
+        import pyoxigraph as ox
+
+        done = -1
+        for m in _ESCAPED_IRI.finditer(text, 1, end):
+            start = text.rfind(b"\n", 0, m.start()) + 1
+            if start == done:
+                continue
+            done = start
+            try:
+                for quad in ox.parse(text[start : text.find(b"\n", start, end) + 1], format=ox.RdfFormat.N_TRIPLES):
+                    self.add_quad(quad)
+            except SyntaxError:
+                self.exact = False  # the bulk loader reports the error, with its line
+                return
+
+    def take(self) -> bytes:
+        """The derived triples as N-Triples, once (then b""); b"" too when not ``exact``."""
+        if not self.exact or self.taken:
+            return b""
+        self.taken = True
+        suppliers, customers = self.suppliers, self.customers
+        both = list(self.relations & suppliers.keys() & customers.keys())
+        out = [
+            b"".join(chain.from_iterable(zip(
+                map(suppliers.__getitem__, both), repeat(b" %s " % self.SUPPLIES_TO),
+                map(customers.__getitem__, both), repeat(b" .\n"),
+            ))),
+            b"".join(chain.from_iterable(zip(
+                map(itemgetter(1), self.parents), repeat(b" %s " % self.SUBSIDIARY),
+                map(itemgetter(0), self.parents), repeat(b" .\n"),
+            ))),
+        ]  # fmt: skip
+        for r in {r for _, r in self.more} & self.relations:  # relations with several suppliers or customers
+            sources = {suppliers[r], *self.more.get((self.SUPPLIER, r), ())} if r in suppliers else set()
+            targets = {customers[r], *self.more.get((self.CUSTOMER, r), ())} if r in customers else set()
+            out.extend(b"%s %s %s .\n" % (s, self.SUPPLIES_TO, c) for s in sources for c in targets)
+        return b"".join(out)
 
 
 def derive_in_store(ox_store) -> None:
@@ -310,7 +698,8 @@ def select(graph, text: str) -> Iterator[list[str | None]]:
     On the Oxigraph store that :func:`open_graph` makes the query goes straight to
     pyoxigraph, and on a remote endpoint (:mod:`kg.remote`) its answer is parsed by
     pyoxigraph as it streams in: no term is converted to rdflib, which is most of the
-    cost of a large answer (5x). Any other rdflib graph goes through ``graph.query``.
+    cost of a large answer (5x). A ``pyoxigraph.Store`` itself is queried the same way (no
+    rdflib needed). Any other rdflib graph goes through ``graph.query``.
     Ask for ``lang(?x)`` in the query where the language of a literal matters.
 
     >>> from rdflib import Graph
@@ -323,7 +712,7 @@ def select(graph, text: str) -> Iterator[list[str | None]]:
     from .remote import is_remote
 
     query = sparql_prologue() + text
-    inner = oxigraph_store(graph)
+    inner = graph if type(graph).__module__ == "pyoxigraph" else oxigraph_store(graph)  # a pyoxigraph.Store itself
     if inner is not None or is_remote(graph):
         rows = inner.query(query) if inner is not None else graph.store.select_ox(query)
         for row in rows:
@@ -405,7 +794,7 @@ def load_into_store(
     files: Sequence[str | os.PathLike],
     *,
     validate: bool = True,
-    progress: Callable[[str, int, bool], None] | None = None,
+    progress: Callable[[LoadProgress], None] | None = None,
 ) -> dict:
     """Parse, validate and add ``files`` to the persistent store at ``store_dir``, all or nothing.
 
@@ -417,8 +806,16 @@ def load_into_store(
     store as it was. A second writer gets :class:`StoreError` at once; readers keep
     reading the generation they opened. The ontology is added with the first load.
 
-    ``progress(file, triples_read_from_it, done)`` is called every
-    :data:`PROGRESS_EVERY` triples and at the end of each file (``done`` true).
+    Each file is loaded by :func:`load_file` with ``bulk``, which gives ``progress``
+    a :class:`LoadProgress` as it goes. Into a new store, the derived triples are
+    computed from the triples the files give as they load (:class:`_Shortcuts`);
+    otherwise, or when that cannot be done exactly, by a SPARQL update of the whole
+    generation (:func:`derive_in_store`). After a bulk load the store is compacted
+    (``Store.optimize``): the bulk loader writes the files of its batches straight into
+    the store, overlapping and compressed, and until they are merged every lookup
+    searches them all (validating 100k firms took 105 s before, 42 s after, on a
+    loaded machine; the merge took 7.5 s). ``triples_added`` is the number of triples
+    the generation has more than the one before it.
     """
     import shutil
 
@@ -436,16 +833,24 @@ def load_into_store(
             if old is not None:
                 ox.Store.read_only(str(old)).backup(str(new))
             store = ox.Store(str(new))
-            before = _count(store)
+            before = len(store) if old is not None else 0
             add_ontology = not store_has_ontology(store)
-            for path in [*(ontology_paths() if add_ontology else []), *paths]:
-                report = (lambda n, p=str(path): progress(p, n, False)) if progress else None
-                read = load_file(store, path, bulk=True, progress=report)
-                if progress is not None:
-                    progress(str(path), read, True)
-            derive_in_store(store)
-            store.flush()
-            added = _count(store) - before
+            shortcuts = _Shortcuts() if old is None else None  # a new store: only the files count
+            todo = [*(ontology_paths() if add_ontology else []), *paths]
+            for i, path in enumerate(todo, 1):
+                then = shortcuts.take if shortcuts is not None and i == len(todo) else None
+                load_file(store, path, bulk=True, progress=progress, shortcuts=shortcuts, then=then)
+            if shortcuts is not None and shortcuts.exact:
+                derived = shortcuts.take()  # b"" if they went in with the last file
+                load = store.bulk_load if len(derived) >= BULK_MIN_BYTES else store.load
+                load(input=derived, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+            else:
+                derive_in_store(store)
+            if any(path.stat().st_size >= BULK_MIN_BYTES for path in todo):
+                store.optimize()  # merge what the bulk loader wrote (see the docstring)
+            else:
+                store.flush()
+            added = len(store) - before  # every triple is in the default graph
             if validate:
                 from .errors import ValidationFailed
                 from .validate import validate as run_validation
@@ -459,7 +864,10 @@ def load_into_store(
             import traceback
 
             store = None  # close the store before removing its files: drop every reference,
-            traceback.clear_frames(e.__traceback__)  # including those in the error's frames
+            error = e  # including those in the frames of the error and of the errors behind it
+            while error is not None:  # (a parse error comes from the bulk loader's thread)
+                traceback.clear_frames(error.__traceback__)
+                error = error.__cause__ or error.__context__
             shutil.rmtree(new, ignore_errors=True)
             raise
         if old is not None and old != folder:
@@ -472,10 +880,6 @@ def load_into_store(
         "ontology_added": add_ontology,
         "validated": validate,
     }
-
-
-def _count(ox_store) -> int:
-    return int(next(iter(ox_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
 
 
 def _point_current_at(folder: Path, generation: Path) -> None:

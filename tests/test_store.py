@@ -226,3 +226,216 @@ def test_write_atomic_replaces(tmp_path):
     write_atomic(target, b"two")
     assert target.read_bytes() == b"two"
     assert os.listdir(target.parent) == ["out.html"]
+
+
+# ------------------------------------------------ bulk loading (kg load)
+
+CKG_NS = "https://w3id.org/cluster-kg/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def nt_line(s, p, o):
+    return f"<{s}> <{p}> <{o}> .\n"
+
+
+@pytest.fixture
+def bulk_everything(monkeypatch):
+    """Send files of every size through the bulk loader, as big files go."""
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "BULK_MIN_BYTES", 0)
+
+
+def filler(n, start=0):
+    return "".join(f'<http://e/s{i}> <http://e/p> "value number {i}" .\n' for i in range(start, start + n))
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["one-block", "beyond-the-pipe"])
+def test_bulk_load_parse_error_in_the_middle_of_n_triples_names_the_line(tmp_path, bulk_everything, big):
+    # beyond-the-pipe: the parser stops while the file is still being fed to it (25 MB)
+    before = 400_000 if big else 1000
+    bad = write(tmp_path, "bad.nt", filler(before) + "<http://e/x> <http://e/p> .\n" + filler(before, before))
+    with pytest.raises(ParseError) as e:
+        load_into_store(tmp_path / "store", [bad], validate=False)
+    assert (e.value.path, e.value.line) == (str(bad), before + 1)
+    assert str(e.value).startswith(f"{bad}:{before + 1}: column 27: ")
+    assert [p.name for p in (tmp_path / "store").iterdir() if p.name.startswith("gen-")] == []
+
+
+def test_bulk_load_parse_error_in_the_middle_of_turtle_names_the_line(tmp_path, bulk_everything):
+    body = "".join(f'ckr:f{i} ckg:note "note {i}" ;\n    ckg:note "again {i}" .\n' for i in range(500))
+    bad = write(tmp_path, "bad.ttl", PREFIXES + body + "ckr:x ckg:note .\n" + body)
+    with pytest.raises(ParseError) as e:
+        load_into_store(tmp_path / "store", [bad], validate=False)
+    assert e.value.line == 3 + 2 * 500 + 1
+    assert str(e.value).startswith(f"{bad}:1004: column 16: ")
+
+
+def test_statements_are_counted_exactly_across_blocks():
+    from kg.store import _NTriplesLines
+
+    text = (
+        b"# comment\n\n   \n<a:s> <a:p> <a:o> .\r\n  <a:s> <a:p> <a:q> . # end\n\t# indented comment\n"
+        b"<a:s> <a:p> \"x\" .\r<a:s> <a:p> \"y\" .\r\r\n<a:s> <a:p> <a:r> ."  # lone CRs end lines too
+    )
+    for size in (1, 2, 3, 7, len(text)):
+        lines = _NTriplesLines(None)
+        for i in range(0, len(text), size):
+            lines.feed(text[i : i + size])
+        lines.close()
+        assert lines.statements == 5, size
+
+
+def test_progress_of_a_bulk_load(tmp_path, bulk_everything, monkeypatch):
+    import kg.store
+    from kg.store import load_file
+
+    monkeypatch.setattr(kg.store, "PROGRESS_EVERY", 1000)
+    monkeypatch.setattr(kg.store, "BLOCK", 16 * 1024)
+    monkeypatch.setattr(kg.store, "PROGRESS_BYTES", 100_000)
+    nt = write(tmp_path, "big.nt", "# header\n" + filler(10_000))
+    ttl = write(tmp_path, "big.ttl", filler(10_000))
+    import pyoxigraph as ox
+
+    seen = []
+    assert load_file(ox.Store(), nt, bulk=True, progress=seen.append) == 10_000
+    assert all(p.file == str(nt) and p.size == nt.stat().st_size for p in seen)
+    counts = [p.triples for p in seen]
+    assert counts == sorted(counts) and counts[-1] == 10_000 and seen[-1].done
+    assert len(counts) > 5 and not any(p.done for p in seen[:-1])
+    text = nt.read_text()  # each report counts the lines in the bytes the parser has surely read
+    assert all(p.triples == text[: p.bytes_read].count("\n") - 1 for p in seen)
+    seen = []
+    assert load_file(ox.Store(), ttl, bulk=True, progress=seen.append) is None
+    assert [p.triples for p in seen] == [None] * len(seen) and len(seen) > 2
+    assert seen[-1].done and seen[-1].bytes_read == ttl.stat().st_size
+
+
+def test_store_load_derives_shortcuts_from_the_file_text_as_sparql_does(tmp_path, bulk_everything):
+    """The derived triples of a new store come from the lines of its N-Triples files."""
+    from kg.store import _Shortcuts
+
+    e = "http://e/"
+    lines = [
+        nt_line(e + "r1", RDF_TYPE, CKG_NS + "SupplyRelation"),
+        nt_line(e + "r1", CKG_NS + "supplier", e + "a"),
+        nt_line(e + "r1", CKG_NS + "supplier", e + "b"),  # two suppliers
+        nt_line(e + "r1", CKG_NS + "customer", e + "c"),
+        nt_line(e + "r2", CKG_NS + "supplier", e + "a"),  # not a SupplyRelation: no shortcut
+        nt_line(e + "r2", CKG_NS + "customer", e + "d"),
+        f"<{e}r3>\t<{RDF_TYPE}>  <{CKG_NS}SupplyRelation> . # spaced\n",
+        f"<{e}r3> <{CKG_NS}supplie\\u0072> <{e}d> .\n",  # an escaped predicate
+        nt_line(e + "r3", CKG_NS + "customer", e + "c"),
+        nt_line(e + "f", CKG_NS + "parentOrganization", e + "g"),
+    ]
+    data = write(tmp_path, "d.nt", "".join(lines))
+    load_into_store(tmp_path / "store", [data], validate=False)
+    got = open_graph(store=tmp_path / "store")
+    pairs = sorted(
+        (str(s).rpartition("/")[2], str(p).rpartition("#")[2], str(o).rpartition("/")[2])
+        for p in (CKG.suppliesTo, CKG.subsidiary)
+        for s, o in got.subject_objects(p)
+    )
+    assert pairs == [
+        ("a", "suppliesTo", "c"), ("b", "suppliesTo", "c"), ("d", "suppliesTo", "c"), ("g", "subsidiary", "f"),
+    ]  # fmt: skip
+    assert count_triples(got) == count_triples(open_graph([data]))  # the same as the SPARQL rule in memory
+    shortcuts = _Shortcuts()
+    shortcuts.scan(b"\n" + "".join(lines).encode(), len("".join(lines).encode()) + 1)
+    assert shortcuts.exact
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "_:r <https://w3id.org/cluster-kg/ontology#supplier> <http://e/a> .\n",  # a blank node
+        '<http://e/r> <http://e/note> "see <https://w3id.org/cluster-kg/ontology#customer>" .\n',  # in a literal
+        '<http://e/r> <https://w3id.org/cluster-kg/ontology#supplier> "a literal" .\n',
+    ],
+)
+def test_store_load_lets_sparql_derive_what_the_text_cannot_say(tmp_path, bulk_everything, line):
+    from kg.store import _Shortcuts
+
+    text = LINK_NT + line
+    shortcuts = _Shortcuts()
+    shortcuts.scan(b"\n" + text.encode(), len(text.encode()) + 1)
+    assert not shortcuts.exact
+    data = write(tmp_path, "d.nt", text)
+    load_into_store(tmp_path / "store", [data], validate=False)
+    got = open_graph(store=tmp_path / "store")
+    pairs = sorted((str(s)[-1], str(o)[-1]) for s, o in got.subject_objects(CKG.suppliesTo))
+    assert pairs == [("a", "b"), ("b", "c")]
+    assert count_triples(got) == count_triples(open_graph([data]))
+
+
+LINK_NT = "".join(
+    nt_line(f"https://w3id.org/cluster-kg/id/{r}", p, o)
+    for r, s, c in (("r1", "a", "b"), ("r2", "b", "c"))
+    for p, o in (
+        (RDF_TYPE, CKG_NS + "SupplyRelation"),
+        (CKG_NS + "supplier", f"https://w3id.org/cluster-kg/id/{s}"),
+        (CKG_NS + "customer", f"https://w3id.org/cluster-kg/id/{c}"),
+        (CKG_NS + "product", "https://w3id.org/cluster-kg/product/alumina"),
+    )
+)
+"""LINK in N-Triples."""
+
+
+def test_store_load_of_the_same_triples_in_each_format_gives_the_same_store(tmp_path, bulk_everything):
+    nt = write(tmp_path, "l.nt", LINK_NT)
+    ttl = write(tmp_path, "l.ttl", LINK)
+    nq = write(tmp_path, "l.nq", LINK_NT.replace(" .\n", " <http://e/graph> .\n"))  # named graph merged
+    sizes = {}
+    for path in (nt, ttl, nq):
+        report = load_into_store(tmp_path / path.suffix, [path], validate=False)
+        sizes[path.suffix] = report["triples_added"], count_triples(open_graph(store=tmp_path / path.suffix))
+    ontology = count_triples(open_graph([]))
+    assert set(sizes.values()) == {(ontology + 2 * 4 + 2, ontology + 2 * 4 + 2)}
+
+
+def test_blank_node_labels_are_local_to_each_file_of_a_store_load(tmp_path, bulk_everything):
+    a = write(tmp_path, "a.nt", '_:b1 <http://e/note> "from a" .\n')
+    b = write(tmp_path, "b.nt", '_:b1 <http://e/note> "from b" .\n')
+    load_into_store(tmp_path / "store", [a, b], validate=False)
+    load_into_store(tmp_path / "store", [a], validate=False)  # a second load: new nodes again
+    g = open_graph(store=tmp_path / "store")
+    rows = list(g.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s <http://e/note> ?o }"))
+    assert int(rows[0][0]) == 3
+
+
+def test_a_failure_while_feeding_the_bulk_loader_adds_nothing(tmp_path, bulk_everything, monkeypatch):
+    """Not a file cut short: an error in the thread that reads the file stops the load."""
+    import kg.store
+
+    load_into_store(tmp_path / "store", [write(tmp_path, "l.ttl", LINK)], validate=False)
+    before = count_triples(open_graph(store=tmp_path / "store"))
+    monkeypatch.setattr(kg.store, "BLOCK", 4096)
+    fed = []
+
+    def feed(self, block):
+        fed.append(block)
+        if len(fed) == 3:
+            raise OSError("disk on fire")
+
+    monkeypatch.setattr(kg.store._NTriplesLines, "feed", feed)
+    with pytest.raises(ParseError, match="disk on fire"):
+        load_into_store(tmp_path / "store", [write(tmp_path, "big.nt", filler(2000))], validate=False)
+    assert count_triples(open_graph(store=tmp_path / "store")) == before
+
+
+def test_load_progress_lines_on_stderr(capsys):
+    from kg.cli import _load_progress
+    from kg.store import LoadProgress
+
+    report = _load_progress()  # not a terminal: a line a million triples, one when a large file is done
+    report(LoadProgress("big.nt", 999_999, 50_000_000, 200_000_000, 2.0, False))
+    report(LoadProgress("big.nt", 1_000_500, 60_000_000, 200_000_000, 4.0, False))
+    report(LoadProgress("big.nt", 1_900_000, 90_000_000, 200_000_000, 5.0, False))
+    report(LoadProgress("big.nt", 3_000_000, 200_000_000, 200_000_000, 10.0, True))
+    report(LoadProgress("small.ttl", 20, None, 900, 0.01, True))
+    report(LoadProgress("big.ttl", None, 100_000_000, 300_000_000, 4.0, False))
+    assert capsys.readouterr().err.splitlines() == [
+        "loading big.nt: 1,000,500 triples, 250,125 triples/s (30% of 200 MB)",
+        "loading big.nt: 3,000,000 triples, 300,000 triples/s",
+        "loading big.ttl: 100 MB, 25.0 MB/s (33% of 300 MB)",
+    ]

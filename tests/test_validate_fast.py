@@ -174,6 +174,26 @@ def test_features_beyond_our_shapes(tmp_path):
     ]
 
 
+def test_at_least_one_value_and_disjoint_values_as_pyshacl_sees_them(tmp_path):
+    """Focus nodes outside the graph, inverse paths, sh:disjoint."""
+    shapes = shapes_graph("""
+        ex:has sh:targetNode ex:ghost , ex:ann ; sh:path ex:name ; sh:minCount 1 ; sh:message "has" .
+        ex:inv sh:targetNode ex:ghost , ex:ann , ex:eve ; sh:path [ sh:inversePath ex:parent ] ;
+            sh:minCount 1 ; sh:message "inv" .
+        ex:apart sh:targetSubjectsOf ex:likes ; sh:path ex:likes ; sh:disjoint ex:dislikes ; sh:message "apart" .
+    """)
+    graph = data_graph(tmp_path, """
+        ex:ann ex:name "Ann" ; ex:parent ex:eve ; ex:likes ex:tea , ex:rain ; ex:dislikes ex:rain .
+        ex:eve ex:likes ex:tea ; ex:dislikes ex:rain .
+    """)
+    assert [(short(v.focus), short(v.value), v.message) for v in both(graph, shapes)] == [
+        ("ex:ann", "ex:rain", "apart"),
+        ("ex:ann", None, "inv"),
+        ("ex:ghost", None, "has"),
+        ("ex:ghost", None, "inv"),
+    ]
+
+
 def test_a_graph_outside_oxigraph_is_copied_and_keeps_its_blank_nodes():
     graph = Graph()
     node = BNode()
