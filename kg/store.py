@@ -478,17 +478,18 @@ class _NTriplesLines:
 
 _CKG = "https://w3id.org/cluster-kg/ontology#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_IRI_TEXT = rb"(<[^<>\"{}|^`\\\x00-\x20]*>)"
+_IRI_TEXT = rb"(<[^<>\"{}|^`\\\x00-\x20]*+>)"
 _CKG_TEXT = re.escape(_CKG.encode())
 _LINE = re.compile(
-    rb"\n(?:[ \t]*(?=[#\n])|[ \t]*" + _IRI_TEXT + rb"[ \t]+(?:<" + _CKG_TEXT
-    + rb"(?:(supplier)|(customer)|(parentOrganization))>[ \t]+" + _IRI_TEXT
-    + rb"|<" + re.escape(_RDF_TYPE.encode()) + rb">[ \t]+(<" + _CKG_TEXT + rb"SupplyRelation>))"
-    rb"[ \t]*\.[ \t]*(?:#[^\n]*)?(?=\n))"
+    rb"\n(?:[ \t]*+(?=[#\n])|[ \t]*+" + _IRI_TEXT + rb"[ \t]++(?:<" + _CKG_TEXT
+    + rb"(?:(supplier)|(customer)|(parentOrganization))>[ \t]++" + _IRI_TEXT
+    + rb"|<" + re.escape(_RDF_TYPE.encode()) + rb">[ \t]++(<" + _CKG_TEXT + rb"SupplyRelation>))"
+    rb"[ \t]*+\.[ \t]*+(?:#[^\n]*+)?(?=\n))"
 )
 """After a line break: a blank or comment-only line (all groups empty), or the line of a
 triple the rules read, its IRIs written without escapes. Groups: subject, ``supplier``,
-``customer``, ``parentOrganization``, object, and ``<…#SupplyRelation>`` for a type."""
+``customer``, ``parentOrganization``, object, and ``<…#SupplyRelation>`` for a type.
+Possessive quantifiers: a line that is none of these fails without backtracking."""
 _NOTHING = (b"",) * 6
 _UCHAR = re.compile(rb"\\[uU]")
 _ESCAPED_IRI = re.compile(rb"<[^<>\"{}|^`\x00-\x20]*\\[uU]")
@@ -811,11 +812,12 @@ def load_into_store(
     computed from the triples the files give as they load (:class:`_Shortcuts`);
     otherwise, or when that cannot be done exactly, by a SPARQL update of the whole
     generation (:func:`derive_in_store`). After a bulk load the store is compacted
-    (``Store.optimize``): the bulk loader writes the files of its batches straight into
-    the store, overlapping and compressed, and until they are merged every lookup
-    searches them all (validating 100k firms took 105 s before, 42 s after, on a
-    loaded machine; the merge took 7.5 s). ``triples_added`` is the number of triples
-    the generation has more than the one before it.
+    (``Store.optimize``), before any SPARQL runs on it: the bulk loader writes the
+    files of its batches straight into the store, overlapping and compressed, and
+    until they are merged every lookup searches them all (on a loaded machine,
+    validating 100k firms took 102 to 115 s before, 42 s after; the merge took 6 to
+    7.5 s). ``triples_added`` is the number of triples the generation has more than
+    the one before it.
     """
     import shutil
 
@@ -840,16 +842,18 @@ def load_into_store(
             for i, path in enumerate(todo, 1):
                 then = shortcuts.take if shortcuts is not None and i == len(todo) else None
                 load_file(store, path, bulk=True, progress=progress, shortcuts=shortcuts, then=then)
+            bulk = any(path.stat().st_size >= BULK_MIN_BYTES for path in todo)
             if shortcuts is not None and shortcuts.exact:
                 derived = shortcuts.take()  # b"" if they went in with the last file
                 load = store.bulk_load if len(derived) >= BULK_MIN_BYTES else store.load
                 load(input=derived, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+                if bulk:
+                    store.optimize()  # merge what the bulk loader wrote (see the docstring)
             else:
+                if bulk:
+                    store.optimize()  # first: the update looks up every relation
                 derive_in_store(store)
-            if any(path.stat().st_size >= BULK_MIN_BYTES for path in todo):
-                store.optimize()  # merge what the bulk loader wrote (see the docstring)
-            else:
-                store.flush()
+            store.flush()
             added = len(store) - before  # every triple is in the default graph
             if validate:
                 from .errors import ValidationFailed

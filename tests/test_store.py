@@ -439,3 +439,16 @@ def test_load_progress_lines_on_stderr(capsys):
         "loading big.nt: 3,000,000 triples, 300,000 triples/s",
         "loading big.ttl: 100 MB, 25.0 MB/s (33% of 300 MB)",
     ]
+
+
+def test_a_later_load_derives_with_what_the_store_holds(tmp_path, bulk_everything):
+    ns = "https://w3id.org/cluster-kg/id/"
+    first = write(tmp_path, "first.nt", nt_line(ns + "r", RDF_TYPE, CKG_NS + "SupplyRelation")
+                  + nt_line(ns + "r", CKG_NS + "supplier", ns + "a"))
+    second = write(tmp_path, "second.nt", nt_line(ns + "r", CKG_NS + "customer", ns + "b"))
+    load_into_store(tmp_path / "store", [first], validate=False)
+    assert list(open_graph(store=tmp_path / "store").subject_objects(CKG.suppliesTo)) == []
+    report = load_into_store(tmp_path / "store", [second], validate=False)
+    got = open_graph(store=tmp_path / "store")
+    assert [(str(s), str(o)) for s, o in got.subject_objects(CKG.suppliesTo)] == [(ns + "a", ns + "b")]
+    assert report["triples_added"] == 2
