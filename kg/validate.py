@@ -299,11 +299,21 @@ def _validate_sparql(data_graph, shapes: Graph) -> list[Violation]:
         names = [v.value for v in solutions.variables]
         return [(q, dict(zip(names, solution))) for solution in solutions]
 
-    # Oxigraph evaluates a query without holding the GIL: one query per core.
+    # Oxigraph evaluates a query without holding the GIL: one query per core. The
+    # likely longest go first, so that no core is left with a long one at the end.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        rows = [row for found in pool.map(run, queries) for row in found]
+        rows = [row for found in pool.map(run, sorted(queries, key=_likely_shorter)) for row in found]
     labels = _labels(store, {row["this"] for _, row in rows})
     return _sorted(_sparql_violation(q, row, labels) for q, row in rows)
+
+
+def _likely_shorter(q: ShapeQuery) -> tuple[bool, bool]:
+    """Sort key: SPARQL-based constraints first (at 100k firms the two of ``shapes.ttl``
+    take 6 to 7.4 and 5.2 s), then the queries that go through every focus node
+    (``MINUS``: 1 to 2.3 s), then the rest (mostly under 1 s). The order only changes
+    how the queries share the cores (23 s against 25 s on two cores); results are sorted.
+    """
+    return (not q.sparql, "MINUS" not in q.query)
 
 
 def _sparql_violation(q: ShapeQuery, row: dict, labels: dict) -> Violation:
