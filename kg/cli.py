@@ -81,10 +81,12 @@ def output_option(f: Callable) -> Callable:
 
 def _cell(value, fmt: str):
     """A value as it should appear: compact IRIs in text formats, JSON-native values in json."""
-    from rdflib import BNode, Literal, URIRef
-
     if value is None:
         return None if fmt == "json" else ""
+    if type(value) is str:  # the common case, before the import (a card can have 100k+ cells)
+        return value
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(value, URIRef):
         return str(value) if fmt == "json" else compact(str(value))
     if isinstance(value, BNode):
@@ -156,6 +158,8 @@ def _shorten(text: str) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -560,8 +564,10 @@ def customers(obj: Context, firm, depth, fmt):
 def centrality(obj: Context, measure, top, cluster, fmt):
     """The most central firms of the supply network, or of one cluster's network.
 
-    Betweenness is exact up to 2,000 firms and sampled (256 sources, seed 42)
-    above; the method column says which.
+    Betweenness is exact up to 2,000 firms, and above that whenever exact
+    betweenness takes at most 250 million search steps (a supply network usually
+    does: each firm reaches only the firms downstream of it); otherwise it is
+    sampled (256 sources, seed 42). The method column says which.
 
     Example: kg centrality --measure betweenness --top 10 --cluster Binzhou
     """
@@ -755,7 +761,7 @@ def risk(obj: Context, top, cluster, include_all, fmt):
 CARD_COLUMNS = ["section", "name", "product", "value", "volume", "detail", "source", "iri"]
 
 
-def _card_rows(card: dict) -> list[dict]:
+def _card_rows(card: dict, *, all_notes: bool = True) -> list[dict]:
     """A dependency card (kg.report.dependency_card) as rows, one section after another."""
     from rdflib import URIRef
 
@@ -786,9 +792,17 @@ def _card_rows(card: dict) -> list[dict]:
         flags = ", sole supplier" if c["sole_supplier"] else ""
         add("input", c["input_label"], "essential" if c["essential"] else "non-essential", value=c["hhi"],
             detail=f"HHI {c['hhi']:g}, {c['effective_suppliers']:g} effective suppliers{flags}: {shares}")
-    for note in e["assumptions"]:
+    notes = e["assumptions"]
+    for note in notes if all_notes else notes[:CARD_ASSUMPTIONS]:
         add("assumption", detail=note)
+    if not all_notes and len(notes) > CARD_ASSUMPTIONS:
+        add("assumption", detail=f"… and {len(notes) - CARD_ASSUMPTIONS:,} more (--format csv or json lists them all)")
     return rows
+
+
+CARD_ASSUMPTIONS = 20
+"""Assumption notes a dependency card shows as a table; csv, tsv and json have them all.
+The cascade of a hub can rely on one note per firm it hits (123k at 100k firms)."""
 
 
 @cli.command()
@@ -819,7 +833,7 @@ def depends(obj: Context, firm, fmt):
     if fmt == "json":
         click.echo(json.dumps(card, ensure_ascii=False, indent=2))
         return
-    emit(_card_rows(card), fmt, CARD_COLUMNS)
+    emit(_card_rows(card, all_notes=fmt != "table"), fmt, CARD_COLUMNS)
 
 
 def _indexed_card(obj: Context, firm: str) -> dict:

@@ -220,3 +220,17 @@ def test_report_refuses_an_unknown_extension(data, tmp_path):
         == f"Error: {tmp_path / 'r.pdf'}: unknown report format '.pdf'; use .html, .json, .md\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_depends_table_shortens_a_long_list_of_assumptions(data, monkeypatch):
+    import kg.cli
+
+    monkeypatch.setattr(kg.cli, "CARD_ASSUMPTIONS", 2)  # the mill's card has 3
+    lines = run(data, "depends", "Mill").output.splitlines()
+    notes = [" ".join(line.split()[1:]) for line in lines if line.startswith("assumption")]
+    assert notes == [
+        "output weights: firm count (a firm counts 1, a cohort its member coun…",  # a table cell is shortened
+        "Smelter: sales volumes not stated; sales split by customer weight",
+        "… and 1 more (--format csv or json lists them all)",
+    ]
+    assert run(data, "depends", "Mill", "--format", "csv").output == DEPENDS_CSV  # csv keeps them all

@@ -202,7 +202,7 @@ def test_centrality_ranks_alike(measure):
 def test_ranked_betweenness_sampled_alike():
     R = _random_graph()
     G = network_from_edges(list(R.edges()), nodes=list(R))
-    ours = ranked_betweenness(G, limit=50, k=20, engine="igraph")
+    ours = ranked_betweenness(G, limit=50, k=20, engine="igraph", work=0)  # work=0: never exact above the limit
     reference = ranked_betweenness(G, limit=50, k=20, engine="networkx")
     assert ours[1] == reference[1] == "sampled: 20 of 200 source nodes, seed 42"
     assert close(ours[0], reference[0], 1e-12)
@@ -227,3 +227,30 @@ def test_auto_uses_igraph_from_the_threshold_on():
 def test_unknown_engine():
     with pytest.raises(ValueError, match="engine must be one of auto, networkx, igraph"):
         E.pagerank(nx.DiGraph([("a", "b")]), engine="rustworkx")
+
+
+def test_brandes_work_counts_the_steps_of_every_search():
+    # a path 0 -> 1 -> ... -> 9: the search from i reaches i..9 and follows 9 - i edges,
+    # plus one for the source: 10 - i steps; all ten sources: 10 + 9 + ... + 1 = 55
+    G = nx.DiGraph([(i, i + 1) for i in range(9)])
+    assert E.brandes_work(G, k=10, seed=1) == 55.0
+    # a star a -> b, c, d: 4 steps from a, 1 from each leaf; 7 in all
+    assert E.brandes_work(nx.DiGraph([("a", "b"), ("a", "c"), ("a", "d")]), k=4, seed=1) == 7.0
+    # from two sampled sources, scaled to ten
+    sources = E.sample_sources(G, 2, 42)
+    assert E.brandes_work(G, k=2, seed=42) == 10 * sum(10 - i for i in sources) / 2
+
+
+def test_betweenness_above_the_limit_is_exact_on_igraph_when_it_is_cheap():
+    G = network_from_edges([(str(i), str(i + 1)) for i in range(9)])
+    exact, method = ranked_betweenness(G, limit=5, k=4, engine="igraph")  # at most 100 steps
+    assert method == "exact"
+    # node i lies on the paths from the i nodes before it to the 9 - i after it; 9 * 8 ordered pairs
+    assert exact == {str(i): pytest.approx(i * (9 - i) / 72, abs=1e-15) for i in range(10)}
+    estimate = 10 * sum(10 - int(i) for i in E.sample_sources(G, 4, 42)) / 4
+    _, method = ranked_betweenness(G, limit=5, k=4, engine="igraph", work=estimate)
+    assert method == "exact"
+    _, method = ranked_betweenness(G, limit=5, k=4, engine="igraph", work=estimate - 1)
+    assert method == "sampled: 4 of 10 source nodes, seed 42"
+    _, method = ranked_betweenness(G, limit=5, k=4, engine="networkx")  # networkx: sampled whatever the cost
+    assert method == "sampled: 4 of 10 source nodes, seed 42"
