@@ -915,15 +915,21 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
     data as text, and has a search box, filters by kind and cluster, a legend
     and tooltips with the source quotes; clicking a firm highlights its
     suppliers and customers. Up to 1,500 nodes are laid out by physics, larger
-    views get positions grouped by cluster.
+    views get positions grouped by cluster. A view --around a firm (coloured and
+    sized by kind) reads only the firm's neighbourhood.
 
     Example: kg view --cluster Binzhou -o out/binzhou.html --open
     """
-    from .view import build_view, write_view
+    from .view import AROUND_KINDS, build_view, write_view
 
+    index = None
+    if around is not None and obj.store and not obj.endpoint and not obj.data:
+        index = _store_index(obj)
+        if index is not None:
+            around = _exact_iri(index, around, set(AROUND_KINDS))
     result = build_view(
         obj.graph(), cluster=cluster, around=around, depth=depth, direction=direction, include=include,
-        color_by=color_by, size_by=size_by, aggregate=aggregate, data_note=f"Data: {obj.describe()}",
+        color_by=color_by, size_by=size_by, aggregate=aggregate, data_note=f"Data: {obj.describe()}", index=index,
     )
     written = write_view(result, path)
     if open_page:
@@ -932,6 +938,31 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
         webbrowser.open(written.resolve().as_uri())
     emit([{"file": str(written), "title": result.title, "nodes": len(result.nodes), "edges": len(result.edges),
            "physics": result.physics}], fmt, ["file", "title", "nodes", "edges", "physics"])
+
+
+def _store_index(obj: Context):
+    """The analysis index of the store's current generation if it has one (`kg depends`
+    builds it), with the graph opened at that generation; else None."""
+    from .index import current_generation, load_index
+    from .store import _wrap, open_store
+
+    gen = current_generation(obj.store)
+    index = load_index(gen.index_file)
+    if index is not None:
+        index.generation = gen
+        obj._graph = _wrap(open_store(gen.folder))  # the generation the index belongs to
+    return index
+
+
+def _exact_iri(index, name: str, kinds: set[str]) -> str:
+    """The IRI of the entity ``name`` means exactly, from the analysis index; else ``name``
+    itself, for kg.names to look up (which reads every name in the store)."""
+    from .names import expand_iri
+
+    if expand_iri(name) is not None:
+        return name
+    match = index.resolve(name, kinds)
+    return match.iri if match is not None else name
 
 
 # --- synthetic data (issue 5) ---
