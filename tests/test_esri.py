@@ -717,3 +717,36 @@ def test_compiled_model_finds_node_numbers(net):
     )
     with pytest.raises(KeyError):
         cm.number("Q")
+
+
+def test_reachable_finds_what_scipy_breadth_first_order_finds():
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order
+
+    from kg.esri import reachable
+
+    rng = np.random.default_rng(7)
+    for n, m in [(1, 0), (5, 0), (30, 40), (200, 150), (200, 900)]:
+        rows, cols = rng.integers(0, n, m), rng.integers(0, n, m)
+        csr = sp.csr_matrix((np.ones(m), (rows, cols)), shape=(n, n))
+        csr.sum_duplicates()
+        for start in range(0, n, max(1, n // 10)):
+            expected = np.sort(breadth_first_order(csr, start, return_predecessors=False))
+            got = reachable(csr.indptr, csr.indices, start)
+            assert got.tolist() == expected.tolist(), (n, m, start)
+
+
+def test_demand_lists_are_the_supply_lists_transposed():
+    # a -> b, a -> c, b -> c (nodes numbered in IRI order: a 0, b 1, c 2)
+    import networkx as nx
+
+    from kg.esri import prepare
+
+    g = nx.DiGraph()
+    for s, c in [("a", "b"), ("a", "c"), ("b", "c")]:
+        g.add_edge(s, c, relations=[{"product": "metal"}])
+    cm = prepare(g).compiled
+    indptr, indices = cm.demand_lists
+    assert indptr.tolist() == [0, 0, 1, 3]  # a has no supplier, b has a, c has a and b
+    assert indices.tolist() == [0, 0, 1]
