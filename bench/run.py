@@ -57,8 +57,9 @@ TASKS = [
     # key, task, baseline (None: no baseline)
     ("generate", "kg generate (not a target; for reference)", None),
     ("load", "kg load --no-validate (fresh process, persistent store)", "rdflib memory store: Graph().parse(format=\"nt\") (fresh process)"),
-    ("load_ceiling", "for reference, pyoxigraph alone: Store(DIR).bulk_load(path=FILE) then optimize() (fresh process; "
-     "no progress, derived triples, ontology or generations: the library's own rate bounds `kg load`)", None),
+    ("load_ceiling", ("for reference, pyoxigraph alone: Store(DIR).bulk_load(path=FILE) then optimize() (fresh process; "
+                      "no progress, derived triples, ontology or generations: the library's own rate bounds `kg load`)"),
+     None),
     ("load_validated", "kg load with SHACL validation (fresh process)", "rdflib memory store, no validation (same runs as above)"),
     ("open", "open the persistent store (read-only)", None),
     ("projection", "projection to networkx without quotes (supply_network(evidence=False), as kg risk does)", None),
@@ -189,11 +190,15 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
-def repeat_proc(cmd, times: int, *, timeout: float, what: str) -> tuple[list[dict], str | None]:
+def repeat_proc(cmd, times: int, *, timeout: float, what: str,
+                fresh: Path | None = None) -> tuple[list[dict], str | None]:
     """Run ``cmd`` up to ``times`` times; stop at the first failure (a timeout is not repeated)
-    and after a run longer than :data:`NO_REPEAT_AFTER` seconds."""
+    and after a run longer than :data:`NO_REPEAT_AFTER` seconds. ``fresh``: a folder removed
+    before each run (a store each run loads from empty)."""
     runs = []
     for i in range(times):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
         p = run_proc(cmd, timeout=timeout)
         err = proc_error(p)
         log(f"{what} run {i + 1}/{times}: {p['wall']:.3f} s, peak {p['peak_mb']:.0f} MB" + (f"  ERROR {err}" if err else ""))
@@ -232,19 +237,8 @@ def bench_size(n: int, repeat: int, work: Path, args, browser) -> tuple[list[dic
 
     # load: ours (no validation, then validated) and rdflib's memory store
     store = work / f"store-{n}"
-    load_runs = []
-    err = None
-    for i in range(repeat):
-        shutil.rmtree(store, ignore_errors=True)
-        p = run_proc([*kg, "load", nt, "--store", store, "--no-validate", "--format", "json"])
-        err = proc_error(p)
-        log(f"[{n}] kg load --no-validate run {i + 1}/{repeat}: {p['wall']:.2f} s, peak {p['peak_mb']:.0f} MB"
-            + (f" ERROR {err}" if err else ""))
-        if err:
-            break
-        load_runs.append(p)
-        if p["wall"] > NO_REPEAT_AFTER:
-            break
+    load_runs, err = repeat_proc([*kg, "load", nt, "--store", store, "--no-validate", "--format", "json"], repeat,
+                                 timeout=LONG_TIMEOUT, what=f"[{n}] kg load --no-validate", fresh=store)
     base_runs, base_err = repeat_proc([sys.executable, HERE, "--worker", "rdflib-load", nt], base_repeat,
                                       timeout=LONG_TIMEOUT, what=f"[{n}] rdflib memory-store load")
     base_s = [r["wall"] for r in base_runs]
@@ -263,16 +257,8 @@ def bench_size(n: int, repeat: int, work: Path, args, browser) -> tuple[list[dic
         return rows, info
 
     ceiling_store = work / f"store-{n}-pyoxigraph"
-    c_runs, c_err = [], None
-    for i in range(repeat):
-        shutil.rmtree(ceiling_store, ignore_errors=True)
-        p = run_proc([sys.executable, HERE, "--worker", "oxigraph-load", "--store", ceiling_store, nt])
-        c_err = proc_error(p)
-        log(f"[{n}] pyoxigraph bulk_load run {i + 1}/{repeat}: {p['wall']:.2f} s, peak {p['peak_mb']:.0f} MB"
-            + (f" ERROR {c_err}" if c_err else ""))
-        if c_err:
-            break
-        c_runs.append(p)
+    c_runs, c_err = repeat_proc([sys.executable, HERE, "--worker", "oxigraph-load", "--store", ceiling_store, nt],
+                                repeat, timeout=LONG_TIMEOUT, what=f"[{n}] pyoxigraph bulk_load", fresh=ceiling_store)
     shutil.rmtree(ceiling_store, ignore_errors=True)
     row = new_row(n, "load_ceiling", ours=[r["wall"] for r in c_runs], error=c_err,
                   ours_peak_mb=max((r["peak_mb"] for r in c_runs), default=None))
@@ -281,21 +267,10 @@ def bench_size(n: int, repeat: int, work: Path, args, browser) -> tuple[list[dic
     rows.append(row)
 
     vstore = work / f"store-{n}-validated"
-    v_runs = []
-    verr = None
     # stop a validated load once it is 10x slower than the target (100k triples/s)
     v_timeout = max(120.0, triples / 10_000)
-    for i in range(repeat):
-        shutil.rmtree(vstore, ignore_errors=True)
-        p = run_proc([*kg, "load", nt, "--store", vstore, "--format", "json"], timeout=v_timeout)
-        verr = proc_error(p)
-        log(f"[{n}] kg load (validated) run {i + 1}/{repeat}: {p['wall']:.2f} s, peak {p['peak_mb']:.0f} MB"
-            + (f" ERROR {verr}" if verr else ""))
-        if verr:
-            break
-        v_runs.append(p)
-        if p["wall"] > NO_REPEAT_AFTER:
-            break
+    v_runs, verr = repeat_proc([*kg, "load", nt, "--store", vstore, "--format", "json"], repeat,
+                               timeout=v_timeout, what=f"[{n}] kg load (validated)", fresh=vstore)
     shutil.rmtree(vstore, ignore_errors=True)
     row = new_row(n, "load_validated", ours=[r["wall"] for r in v_runs], error=verr,
                   ours_peak_mb=max((r["peak_mb"] for r in v_runs), default=None),
