@@ -126,15 +126,16 @@ def betweenness(G, *, limit: int = EXACT_BETWEENNESS_LIMIT, k: int = BETWEENNESS
     'exact'
     """
     from .engine import betweenness as compute
-    from .engine import brandes_work, use_igraph
+    from .engine import exact_or_sampled_betweenness, use_igraph
 
     n = len(G)
     if n <= limit or k >= n:
         return compute(G, engine=engine), "exact"
-    if use_igraph(G, engine) and brandes_work(G, k=k, seed=seed) <= work:
-        return compute(G, engine=engine), "exact"
-    scores = compute(G, k=k, seed=seed, engine=engine)
-    return scores, f"sampled: {k} of {n} source nodes, seed {seed}"
+    if use_igraph(G, engine):
+        scores, exact = exact_or_sampled_betweenness(G, k=k, seed=seed, work=work)
+    else:
+        scores, exact = compute(G, k=k, seed=seed, engine=engine), False
+    return scores, "exact" if exact else f"sampled: {k} of {n} source nodes, seed {seed}"
 
 
 def _tie(value: float) -> float:

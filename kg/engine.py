@@ -158,12 +158,13 @@ def sample_sources(G, k: int, seed: int) -> list:
     return random.Random(seed).sample(list(G), k)
 
 
-def brandes_work(G, *, k: int, seed: int) -> float:
+def brandes_work(G, *, k: int, seed: int, converted=None) -> float:
     """Estimated steps of exact betweenness on ``G``: Brandes' algorithm searches from
     every node and follows every edge out of the nodes it reaches (plus one for the
     source). Estimated from the ``k`` sources that the sample draws
     (:func:`sample_sources`, same ``seed``), scaled to all ``len(G)`` sources; exact
     when ``k >= len(G)``. Costs one search (igraph) from each of the ``k`` sources.
+    ``converted``: ``_to_igraph(G)`` if the caller has it.
 
     On a path a → b → c the searches take 3, 2 and 1 steps:
 
@@ -174,7 +175,7 @@ def brandes_work(G, *, k: int, seed: int) -> float:
     n = len(G)
     if n == 0:
         return 0.0
-    g, nodes = _to_igraph(G)
+    g, nodes = converted or _to_igraph(G)
     index = {node: i for i, node in enumerate(nodes)}
     sources = range(n) if k >= n else [index[s] for s in sample_sources(G, k, seed)]
     mode = "out" if G.is_directed() else "all"
@@ -183,8 +184,23 @@ def brandes_work(G, *, k: int, seed: int) -> float:
     return n * sum(steps) / len(steps)
 
 
+def exact_or_sampled_betweenness(G, *, k: int, seed: int, work: float) -> tuple[dict, bool]:
+    """Betweenness on igraph, exact if it takes at most ``work`` steps (:func:`brandes_work`)
+    and from ``k`` sampled sources otherwise; ``G`` is converted once for both. Returns
+    the scores (as :func:`betweenness`) and whether they are exact.
+
+    >>> import networkx as nx
+    >>> G = nx.path_graph(4, create_using=nx.DiGraph)  # sources 1, 2: 3 and 2 steps, x 4 / 2 = 10
+    >>> [exact_or_sampled_betweenness(G, k=2, seed=1, work=w)[1] for w in (10, 9)]
+    [True, False]
+    """
+    converted = _to_igraph(G)
+    exact = brandes_work(G, k=k, seed=seed, converted=converted) <= work
+    return betweenness(G, k=None if exact else k, seed=seed, engine="igraph", converted=converted), exact
+
+
 def betweenness(G, *, k: int | None = None, seed: int | None = None,
-                engine: str = "auto") -> dict:
+                engine: str = "auto", converted=None) -> dict:
     """Normalised betweenness of every node (endpoints excluded), exact or from ``k`` sampled
     sources, as ``nx.betweenness_centrality(G, k=k, normalized=True, seed=seed)`` computes it.
 
@@ -194,6 +210,7 @@ def betweenness(G, *, k: int | None = None, seed: int | None = None,
     counts are rescaled as networkx 3.6 rescales them: by ``1 / ((k - 1)(n - 2))`` for a
     sampled node, ``1 / (k (n - 2))`` for the others. So the sampled estimates agree
     with networkx too, to rounding, as long as networkx samples and rescales this way.
+    ``converted``: ``_to_igraph(G)`` if the caller has it.
 
     >>> import networkx as nx
     >>> G = nx.path_graph(6, create_using=nx.DiGraph)
@@ -211,7 +228,7 @@ def betweenness(G, *, k: int | None = None, seed: int | None = None,
         return nx.betweenness_centrality(G, k=k, normalized=True, seed=seed)
     if n == 0:
         return {}
-    g, nodes = _to_igraph(G)
+    g, nodes = converted or _to_igraph(G)
     directed = G.is_directed()
     # networkx counts every ordered pair (s, t); igraph counts an undirected path once
     pairs = 1 if directed else 2
