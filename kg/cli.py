@@ -400,9 +400,12 @@ def queries(fmt):
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="The store folder (or give the global --store).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (for trusted bulk data).")
+@click.option("--lenient", is_flag=True,
+              help="Trusted files: the parser skips checking IRIs and language tags (faster on large files; "
+                   "a malformed IRI is stored as written).")
 @output_option
 @pass_context
-def load(obj: Context, files, store_dir, no_validate, fmt):
+def load(obj: Context, files, store_dir, no_validate, lenient, fmt):
     """Parse, validate and add RDF files to a persistent store, all or nothing.
 
     Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML are read by file
@@ -413,6 +416,8 @@ def load(obj: Context, files, store_dir, no_validate, fmt):
     instead, in one update request; there the files are validated with the
     ontology, not with what the server already holds.
 
+    For a large file of trusted data, --no-validate --lenient is the fastest load.
+
     Example: kg load data/ --store ./kgstore
     """
     from .store import load_into_store
@@ -422,6 +427,8 @@ def load(obj: Context, files, store_dir, no_validate, fmt):
 
         if store_dir:
             raise click.UsageError("--store cannot be combined with --update-endpoint")
+        if lenient:
+            raise click.UsageError("--lenient is for a --store load: files sent to a server are parsed in full")
         report = load_remote(obj.update_endpoint, files, validate=not no_validate, endpoint=obj.endpoint)
         emit([report], fmt, ["store", "files", "triples_added", "ontology_added", "validated"])
         return
@@ -430,7 +437,7 @@ def load(obj: Context, files, store_dir, no_validate, fmt):
     store_dir = store_dir or obj.store
     if not store_dir:
         raise click.UsageError("kg load needs a store: --store DIR")
-    report = load_into_store(store_dir, files, validate=not no_validate, progress=_load_progress())
+    report = load_into_store(store_dir, files, validate=not no_validate, progress=_load_progress(), lenient=lenient)
     emit([report], fmt, ["store", "files", "triples_added", "ontology_added", "validated"])
 
 
@@ -929,7 +936,7 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
             around = _exact_iri(index, around, set(AROUND_KINDS))
     result = build_view(
         obj.graph(), cluster=cluster, around=around, depth=depth, direction=direction, include=include,
-        color_by=color_by, size_by=size_by, aggregate=aggregate, data_note=f"Data: {obj.describe()}", index=index,
+        color_by=color_by, size_by=size_by, aggregate=aggregate, data_note=f"Data: {obj.describe()}",
     )
     written = write_view(result, path)
     if open_page:

@@ -249,6 +249,7 @@ def load_file(
     progress: Callable[[LoadProgress], None] | None = None,
     shortcuts: _Shortcuts | None = None,
     then: Callable[[], bytes] | None = None,
+    lenient: bool = False,
 ) -> int | None:
     """Parse one file straight into ``ox_store``'s default graph; return the statements read.
 
@@ -270,7 +271,9 @@ def load_file(
     once the whole file has been read, and the N-Triples it returns (the derived triples)
     go in with the file, in the same run of the bulk loader: a second run would write and
     then merge a second set of RocksDB files. Blank-node labels are local to the file.
-    Raises :class:`ParseError` with the file's line.
+    ``lenient`` (for trusted files) has Oxigraph's parser skip checking IRIs and language
+    tags: faster, but a malformed IRI goes into the store as written. Raises
+    :class:`ParseError` with the file's line.
     """
     import pyoxigraph as ox
 
@@ -292,14 +295,15 @@ def load_file(
             if lines is None and shortcuts is not None:
                 shortcuts.exact = False  # not gathered: the store derives them itself
             then = then if lines is not None else None
-            _bulk_load_through_pipe(ox_store, path, rdf_format, base_iri, lines, report, then)
+            _bulk_load_through_pipe(ox_store, path, rdf_format, base_iri, lines, report, then, lenient)
             count = None
             if lines is not None:
                 lines.close()
                 count = lines.statements
             report(count, size, True)
             return count
-        quads = ox.parse(path=str(path), format=rdf_format, base_iri=base_iri, rename_blank_nodes=True)
+        quads = ox.parse(path=str(path), format=rdf_format, base_iri=base_iri, rename_blank_nodes=True,
+                         lenient=lenient)
         if not bulk or size < BULK_MIN_BYTES:
             triples = [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
             ox_store.extend(triples)
@@ -336,7 +340,8 @@ BLOCK = 1 << 20
 """Bytes read from a bulk-loaded file at a time."""
 
 
-def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lines, report, then) -> None:
+def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lines, report, then,
+                            lenient: bool = False) -> None:
     """Bulk-load the file at ``path``, which Oxigraph reads from a pipe that this thread fills.
 
     Oxigraph parses in a second thread, without the GIL (it opens the pipe as
@@ -363,10 +368,12 @@ def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lin
         try:
             source = f"/dev/fd/{read_end}"
             if os.path.exists(source):
-                ox_store.bulk_load(path=source, format=rdf_format, base_iri=base_iri, to_graph=ox.DefaultGraph())
+                ox_store.bulk_load(path=source, format=rdf_format, base_iri=base_iri, to_graph=ox.DefaultGraph(),
+                                   lenient=lenient)
             else:
                 with open(read_end, "rb", buffering=0, closefd=False) as pipe:
-                    ox_store.bulk_load(input=pipe, format=rdf_format, base_iri=base_iri, to_graph=ox.DefaultGraph())
+                    ox_store.bulk_load(input=pipe, format=rdf_format, base_iri=base_iri, to_graph=ox.DefaultGraph(),
+                                       lenient=lenient)
         except Exception as e:
             failed.append(e)
         finally:
@@ -796,6 +803,7 @@ def load_into_store(
     *,
     validate: bool = True,
     progress: Callable[[LoadProgress], None] | None = None,
+    lenient: bool = False,
 ) -> dict:
     """Parse, validate and add ``files`` to the persistent store at ``store_dir``, all or nothing.
 
@@ -817,7 +825,8 @@ def load_into_store(
     until they are merged every lookup searches them all (on a loaded machine,
     validating 100k firms took 102 to 115 s before, 42 s after; the merge took 6 to
     7.5 s). ``triples_added`` is the number of triples the generation has more than
-    the one before it.
+    the one before it. ``lenient`` is passed to :func:`load_file` (trusted files: IRIs
+    and language tags unchecked).
     """
     import shutil
 
@@ -841,12 +850,12 @@ def load_into_store(
             todo = [*(ontology_paths() if add_ontology else []), *paths]
             for i, path in enumerate(todo, 1):
                 then = shortcuts.take if shortcuts is not None and i == len(todo) else None
-                load_file(store, path, bulk=True, progress=progress, shortcuts=shortcuts, then=then)
+                load_file(store, path, bulk=True, progress=progress, shortcuts=shortcuts, then=then, lenient=lenient)
             bulk = any(path.stat().st_size >= BULK_MIN_BYTES for path in todo)
             if shortcuts is not None and shortcuts.exact:
                 derived = shortcuts.take()  # b"" if they went in with the last file
                 load = store.bulk_load if len(derived) >= BULK_MIN_BYTES else store.load
-                load(input=derived, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+                load(input=derived, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=lenient)
                 if bulk:
                     store.optimize()  # merge what the bulk loader wrote (see the docstring)
             else:

@@ -452,3 +452,66 @@ def test_a_later_load_derives_with_what_the_store_holds(tmp_path, bulk_everythin
     got = open_graph(store=tmp_path / "store")
     assert [(str(s), str(o)) for s, o in got.subject_objects(CKG.suppliesTo)] == [(ns + "a", ns + "b")]
     assert report["triples_added"] == 2
+
+
+# ------------------------------------------------ --lenient: trusted files, IRIs unchecked
+
+def _subjects(store_dir, predicate):
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    return sorted(q.subject.value for q in open_store(store_dir).quads_for_pattern(None, ox.NamedNode(predicate), None))
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one-transaction", "bulk-loader"])
+def test_lenient_load_takes_the_iris_a_strict_load_refuses(tmp_path, monkeypatch, bulk):
+    import kg.store
+
+    if bulk:
+        monkeypatch.setattr(kg.store, "BULK_MIN_BYTES", 0)
+    trusted = write(tmp_path, "trusted.nt", nt_line("http://e/ok", "http://e/p", "http://e/o")
+                    + nt_line("http://e/a b", "http://e/p", "http://e/o"))  # a space: not an IRI
+    with pytest.raises(ParseError) as e:
+        load_into_store(tmp_path / "store", [trusted], validate=False)
+    assert (e.value.path, e.value.line) == (str(trusted), 2)
+    assert [p.name for p in (tmp_path / "store").iterdir() if p.name.startswith("gen-")] == []
+    report = load_into_store(tmp_path / "store", [trusted], validate=False, lenient=True)
+    assert _subjects(tmp_path / "store", "http://e/p") == ["http://e/a b", "http://e/ok"]
+    assert report["files"] == 1 and report["ontology_added"] is True
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one-transaction", "bulk-loader"])
+def test_lenient_load_derives_shortcuts_of_unchecked_iris_too(tmp_path, monkeypatch, bulk):
+    # the derived triple <a> suppliesTo <…b> carries the relative IRI on: its load is lenient too
+    import kg.store
+
+    if bulk:
+        monkeypatch.setattr(kg.store, "BULK_MIN_BYTES", 0)
+    ns = "https://w3id.org/cluster-kg/id/"
+    trusted = write(tmp_path, "trusted.nt", nt_line(ns + "r", RDF_TYPE, CKG_NS + "SupplyRelation")
+                    + nt_line(ns + "r", CKG_NS + "supplier", "a") + nt_line(ns + "r", CKG_NS + "customer", ns + "b"))
+    load_into_store(tmp_path / "store", [trusted], validate=False, lenient=True)
+    assert _subjects(tmp_path / "store", CKG_NS + "suppliesTo") == ["a"]
+
+
+def test_cli_lenient_load_and_its_limits(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    trusted = write(tmp_path, "trusted.nt", nt_line("http://e/a b", "http://e/p", "http://e/o"))
+    runner = CliRunner()
+    strict = runner.invoke(cli, ["load", str(trusted), "--store", str(tmp_path / "s"), "--no-validate"])
+    assert strict.exit_code == 1
+    assert f"{trusted}:1: " in strict.output and "Traceback" not in strict.output
+    ok = runner.invoke(cli, ["load", str(trusted), "--store", str(tmp_path / "s"), "--no-validate", "--lenient",
+                             "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)[0]["validated"] is False
+    assert _subjects(tmp_path / "s", "http://e/p") == ["http://e/a b"]
+    remote = runner.invoke(cli, ["--update-endpoint", "http://127.0.0.1:9/update", "load", str(trusted), "--lenient"])
+    assert remote.exit_code == 2
+    assert "--lenient is for a --store load" in remote.output
