@@ -61,7 +61,6 @@ from __future__ import annotations
 import math
 import os
 import random
-import secrets
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -641,7 +640,7 @@ def _sentence(text: str) -> str:
 
 def _two_figures(x: float) -> int:
     """``x`` rounded to two significant figures, as an integer (at least 10)."""
-    e = max(0, int(math.floor(math.log10(x))) - 1)
+    e = max(0, math.floor(math.log10(x)) - 1)
     return max(10, round(x / 10**e) * 10**e)
 
 
@@ -749,7 +748,7 @@ def _blocks(plan: _Plan, progress: Callable[[int], None] | None) -> Iterator[tup
     # firms, each followed by the supply relations it is the customer of
     degrees = plan.out_degree
     for i in range(n):
-        stage, products, city = plan.stage[i], plan.products[i], plan.city[i]
+        products, city = plan.products[i], plan.city[i]
         name, firm = plan.name_en[i], f"ckr:syn-firm-{i}"
         is_group = i % GROUP_EVERY == 0
         ev = f"ckr:syn-ev-firm-{i}"
