@@ -923,16 +923,16 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
     and tooltips with the source quotes; clicking a firm highlights its
     suppliers and customers. Up to 1,500 nodes are laid out by physics, larger
     views get positions grouped by cluster. A view --around a firm (coloured and
-    sized by kind) reads only the firm's neighbourhood.
+    sized by kind) reads only the firm's neighbourhood. The heading cites the
+    source articles of the supply links the view draws.
 
     Example: kg view --cluster Binzhou -o out/binzhou.html --open
     """
     from .view import AROUND_KINDS, build_view, write_view
 
-    index = None
     if around is not None and obj.store and not obj.endpoint and not obj.data:
         index = _store_index(obj)
-        if index is not None:
+        if index is not None:  # an exact name is looked up there, not among every name in the store
             around = _exact_iri(index, around, set(AROUND_KINDS))
     result = build_view(
         obj.graph(), cluster=cluster, around=around, depth=depth, direction=direction, include=include,

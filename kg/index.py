@@ -18,9 +18,10 @@ a new one is written. An index written by another format version is rebuilt.
 What is in it: the network's nodes (IRI, label, kind, weight), the immediate dominator
 of each node, the dominated weight, the sole-supplier links, the names of every
 named entity (normalised, for exact name lookups), the ESRI model compiled to arrays
-(:class:`kg.esri.CompiledModel`) with its assumption notes, the ESRI results of the
-candidates `kg risk` would compute, and the sources the supply relations cite (the
-heading of `kg view`; optional, so indexes written before it are still read).
+(:class:`kg.esri.CompiledModel`) with its assumption notes, and the ESRI results of the
+candidates `kg risk` would compute. (Indexes written before may also hold a "cited" array,
+the sources of every supply relation, which nothing reads any more: `kg view` cites those
+of the links it draws.)
 
 >>> from kg.network import network_from_edges
 >>> idx = build_index(network_from_edges([("a", "b"), ("b", "c"), ("x", "c")]))
@@ -158,12 +159,6 @@ class AnalysisIndex:
     @cached_property
     def name_entity(self):
         return self.arrays["name_entity"]
-
-    @cached_property
-    def cited(self) -> set[str] | None:
-        """The ``source`` of every supply relation that has one (as
-        :func:`kg.network.supply_network` writes it); None if the index does not hold them."""
-        return set(self._strings("cited")) if "cited" in self.arrays else None
 
     # --- nodes
 
@@ -427,10 +422,6 @@ def build_index(network, *, entities: dict | None = None, essential=None, tree=N
     arrays["sole_supplier"] = np.array([pos[r.suppliers[0].supplier] for r in sole], dtype=np.int32)
     arrays["sole_customer"] = np.array([pos[r.customer] for r in sole], dtype=np.int32)
     arrays["sole_input"] = pack_strings([r.product_label for r in sole])
-
-    relations = [r for _, _, d in network.edges(data=True) for r in d.get("relations") or ()]
-    if all(r.get("quote") is not None for r in relations):  # the network was read with its evidence
-        arrays["cited"] = pack_strings(sorted({r["source"] for r in relations if r.get("source")}))
 
     if essential is not None:
         import json

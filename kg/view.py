@@ -281,7 +281,6 @@ def build_view(
     aggregate: str | None = None,
     data_note: str | None = None,
     whole_network: bool = False,
-    index=None,
 ) -> View:
     """A view of the supply network of ``graph``.
 
@@ -305,9 +304,8 @@ def build_view(
     (a PageRank, the largest capacity as the scale, the firms' degrees), so with those
     options, on other graphs (a remote endpoint), with ``whole_network=True``, or when the
     neighbourhood is a large part of the network (see :data:`LOCAL_SHARE`), the whole
-    network is projected as for every other view. The heading lists the sources of every
-    supply relation in the graph; ``index``, the store's :class:`kg.index.AnalysisIndex`
-    (of the same generation as ``graph``), saves the query for them (10 s at 100k firms).
+    network is projected as for every other view. The heading cites the source articles of
+    the supply links the view draws (see :func:`view_from_network`), not those of the graph.
 
     Raises :class:`ViewError` for a bad option, :class:`kg.errors.UnknownName` (or
     ``UnknownCluster``) for a cluster or firm that is not in the graph,
@@ -322,7 +320,7 @@ def build_view(
     if (around is not None and not whole_network and ox_store is not None
             and _local(color_by, size_by, aggregate)):
         try:
-            return _around_view(graph, ox_store, around, depth, direction, include, data_note, index)
+            return _around_view(graph, ox_store, around, depth, direction, include, data_note)
         except NotLocal:
             pass  # a large part of the network, or blank nodes: read the whole of it
     net = supply_network(graph)
@@ -342,20 +340,33 @@ def build_view(
         esri_module = _optional_module("kg.esri")
         if esri_module is not None and hasattr(esri_module, "essential_map"):
             facts.essential = esri_module.essential_map(graph)
-    cited = {r["source"] for _, _, d in net.edges(data=True) for r in d.get("relations") or () if r.get("source")}
     return view_from_network(
         net, facts=facts, cluster=cluster, members=members, around=around, depth=depth,
         direction=direction, include=include, color_by=color_by, size_by=size_by,
-        aggregate=aggregate, data_note=_note(data_note, cited),
+        aggregate=aggregate, data_note=data_note or DATA_NOTE,
     )
 
 
-def _note(data_note: str | None, cited: set[str]) -> str:
-    """The heading's data note: where the data comes from and the sources of its supply links."""
-    note = data_note or "Data: the graph given"
-    if cited:
-        note += f" \u00b7 supply links from {len(cited)} source article(s): " + "; ".join(sorted(cited))
-    return note
+DATA_NOTE = "Data: the graph given"
+"""The heading's data note when :func:`build_view` is not told where the data comes from."""
+
+
+def _note(data_note: str, sources: Iterable[str]) -> str:
+    """The heading's data note: where the data comes from, then the articles its supply links cite.
+
+    ``sources`` are the links' ``source`` values (a relation's articles joined by "; ", as
+    :func:`kg.network.supply_network` writes them); each article is counted once.
+
+    >>> _note("Data: x", ["b.txt; a.txt", "a.txt", ""])
+    'Data: x \u00b7 supply links from 2 source article(s): a.txt; b.txt'
+    >>> _note("Data: x", [])
+    'Data: x'
+    """
+    articles = sorted({a for s in set(sources) if s for a in s.split("; ") if a})
+    if not articles:
+        return data_note
+    cited = f"supply links from {len(articles)} source article(s): " + "; ".join(articles)
+    return f"{data_note} \u00b7 {cited}" if data_note else cited
 
 
 def _check_options(include, color_by, size_by, aggregate, direction, depth, cluster, around) -> None:
@@ -399,6 +410,23 @@ def view_from_network(
     quotes; without it the view shows the network's own attributes. ``members`` are the
     IRIs in ``cluster`` (``kg.network.cluster_members``); without it a cluster's members
     are the nodes whose ``clusters`` hold it.
+
+    The heading (``View.data_note``) is ``data_note`` followed by the source articles of the
+    supply links the view draws: the relations of its supply edges or, in an aggregated
+    view, of the flows it draws between clusters (not the links inside a cluster, which its
+    node only counts). Nothing outside the view is read for them, so a view around a firm
+    cites the same articles whether it was drawn from the firm's neighbourhood or from the
+    whole network.
+
+    >>> import networkx as nx
+    >>> net = nx.DiGraph()
+    >>> for a, b, src in [("ex:a", "ex:b", "one.txt"), ("ex:b", "ex:c", "two.txt; one.txt"),
+    ...                   ("ex:c", "ex:d", "three.txt")]:
+    ...     net.add_edge(a, b, relations=[{"product": None, "source": src}])
+    >>> view_from_network(net, around="ex:a", data_note="Data: example").data_note
+    'Data: example \u00b7 supply links from 1 source article(s): one.txt'
+    >>> view_from_network(net, around="ex:b").data_note
+    'supply links from 2 source article(s): one.txt; two.txt'
     """
     include = tuple(include)
     _check_options(include, color_by, size_by, aggregate, direction, depth, cluster, around)
@@ -643,11 +671,13 @@ class _Builder:
             "head": f"{self.label(u)} \u2192 {self.label(v)}", "sub": "supply link" + (" (inferred)" if inferred else ""),
             "rows": rows, "quotes": list(dict.fromkeys(quotes)), "products": products,
             "iris": [r.get("iri") for r in rels if r.get("iri")],
+            "sources": {r["source"] for r in rels if r.get("source")},
         })
 
     def add_link(self, u: str, v: str, style: str, head: str, sub: str, rows=(), quotes=(), label: str = "") -> None:
         self.edges.append({"from": u, "to": v, "style": style, "label": label, "width": 1.2, "head": head,
-                           "sub": sub, "rows": list(rows), "quotes": list(quotes), "products": [], "iris": []})
+                           "sub": sub, "rows": list(rows), "quotes": list(quotes), "products": [], "iris": [],
+                           "sources": set()})
 
     def add_ownership(self) -> None:
         agents = {n for n, x in self.nodes.items() if x["kind"] in ("firm", "group", "cohort")}
@@ -774,10 +804,12 @@ class _Builder:
                          ("firms", "; ".join(_shorten(f"{agents[e['from']]['label']} \u2192 {agents[e['to']]['label']}", 80)
                                              for e in es[:8]) + ("; \u2026" if len(es) > 8 else ""))],
                 "quotes": [], "products": products, "iris": [],
+                "sources": set().union(*(e["sources"] for e in es)),
             })
 
     # ---------------------------------------------------------------- finishing
     def finish(self, what: str, data_note: str, color_by: str, size_by: str | None, metrics: dict) -> View:
+        """The view, with ids for keys; the heading cites the sources of the supply edges drawn."""
         keys = list(self.nodes)
         ids = {k: i for i, k in enumerate(keys)}
         big = len(keys) > PHYSICS_LIMIT
@@ -886,8 +918,9 @@ class _Builder:
         if size_by:
             subtitle += f" \u00b7 size: {size_by}"
         physics = len(nodes) <= PHYSICS_LIMIT
+        sources = set().union(*(e["sources"] for e in self.edges))  # supply links' and flows' only
         return View(
-            title=what, subtitle=subtitle, data_note=data_note, nodes=nodes, edges=edges, legend=legend,
+            title=what, subtitle=subtitle, data_note=_note(data_note, sources), nodes=nodes, edges=edges, legend=legend,
             filters=filters, physics=physics, edge_labels=not big, options=_vis_options(len(nodes), physics),
             edge_layer=not physics,
         )
@@ -929,7 +962,7 @@ def _local(color_by: str, size_by: str | None, aggregate: str | None) -> bool:
 
 
 def _around_view(graph, ox_store, around: str, depth: int, direction: str, include: tuple,
-                 data_note: str | None, index=None) -> View:
+                 data_note: str | None) -> View:
     """:func:`build_view` around a firm, from the firm's neighbourhood only (see there)."""
     from .names import expand_iri, resolve
     from .network import supply_network
@@ -946,36 +979,10 @@ def _around_view(graph, ox_store, around: str, depth: int, direction: str, inclu
     net = supply_network(small)
     if match.iri not in net:
         raise ViewError(f"{match.label} is in no supply relation, so it has no neighbourhood to view")
-    cited = index.cited if index is not None else None
     return view_from_network(
         net, facts=rdf_facts(small), around=match.iri, depth=depth, direction=direction, include=include,
-        data_note=_note(data_note, cited if cited is not None else cited_sources(ox_store)),
+        data_note=data_note or DATA_NOTE,
     )
-
-
-_Q_CITED = """SELECT DISTINCT ?sources WHERE {
-  { SELECT ?r (GROUP_CONCAT(DISTINCT ?src; separator="\\u001f") AS ?sources) WHERE {
-      { SELECT DISTINCT ?r WHERE { { SELECT ?r WHERE { ?r a ckg:SupplyRelation } }
-                                   { SELECT DISTINCT ?r WHERE { ?r ckg:supplier ?s } }
-                                   { SELECT DISTINCT ?r WHERE { ?r ckg:customer ?c } } } }
-      { SELECT ?r ?e WHERE { ?r prov:wasDerivedFrom ?e } }
-      { SELECT DISTINCT ?e ?src WHERE { { SELECT DISTINCT ?e WHERE { ?e prov:value ?q } }
-                                        { SELECT ?e ?a WHERE { ?e prov:hadPrimarySource ?a } }
-                                        { SELECT ?a ?src WHERE { ?a dcterms:identifier ?src } } } }
-  } GROUP BY ?r }
-}"""
-"""Every operand a sub-SELECT: Oxigraph joins those by hashing (10 s at 100k firms; the same
-query as one pattern took 3x longer at 10k, a query per article 500 s)."""
-
-
-def cited_sources(ox_store) -> set[str]:
-    """The ``source`` of every supply relation of the network that has one (as
-    :func:`kg.network.supply_network` writes it: its sources sorted, joined by "; "),
-    by one query that leaves the grouping to the store."""
-    from .ontology import sparql_prologue
-
-    return {"; ".join(sorted(set(row[0].value.split("\u001f"))))
-            for row in ox_store.query(sparql_prologue() + _Q_CITED)}
 
 
 _SKIP = "ckg:suppliesTo"

@@ -86,6 +86,17 @@ def test_save_and_load_round_trip_and_format_check(tmp_path):
     assert load_index(tmp_path / "missing.npz") is None
 
 
+def test_an_index_written_with_the_sources_cited_still_loads(tmp_path):
+    from kg.esri import pack_strings
+
+    idx = build_index(diamond(), entities=ENTITIES)
+    assert "cited" not in idx.arrays  # no longer written: kg view cites the links it draws
+    idx.arrays["cited"] = pack_strings(["a.txt", "a.txt; b.txt"])  # as indexes of the same format held
+    back = load_index(save_index(idx, tmp_path / "old.npz"))
+    assert back is not None and back.dominated("s") == ["a", "b", "m"]
+    assert back.resolve("Weiqiao Aluminium", {"firm"}).iri == "http://e.org/weiqiao-al"
+
+
 def test_a_store_builds_its_index_once_per_generation(tmp_path):
     data = tmp_path / "d.ttl"
     data.write_text(PREFIXES + """

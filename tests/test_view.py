@@ -208,6 +208,61 @@ def test_aggregate_draws_one_node_per_cluster_and_the_flows(tiny):
     assert v.title == "Supply flows between clusters"
 
 
+# Three supply links from three articles: inside cluster A, from A to B, and from B to a firm
+# in no cluster, that last one stated by an evidence node quoting two articles.
+CITED = PREFIXES + """
+ckr:one a ckg:Article ; dcterms:identifier "one.txt" .
+ckr:two a ckg:Article ; dcterms:identifier "two.txt" .
+ckr:three a ckg:Article ; dcterms:identifier "three.txt" .
+ckr:e1 a ckg:Evidence ; prov:value "A1 supplies A2." ; prov:hadPrimarySource ckr:one .
+ckr:e2 a ckg:Evidence ; prov:value "A2 supplies B1." ; prov:hadPrimarySource ckr:two .
+ckr:e3 a ckg:Evidence ; prov:value "B1 supplies Out." ; prov:hadPrimarySource ckr:two , ckr:three .
+ckr:cla a ckg:IndustrialCluster ; skos:prefLabel "Cluster A"@en .
+ckr:clb a ckg:IndustrialCluster ; skos:prefLabel "Cluster B"@en .
+ckr:a1 a ckg:Firm ; skos:prefLabel "A1"@en ; ckg:inCluster ckr:cla .
+ckr:a2 a ckg:Firm ; skos:prefLabel "A2"@en ; ckg:inCluster ckr:cla .
+ckr:b1 a ckg:Firm ; skos:prefLabel "B1"@en ; ckg:inCluster ckr:clb .
+ckr:out a ckg:Firm ; skos:prefLabel "Out"@en .
+ckr:r1 a ckg:SupplyRelation ; ckg:supplier ckr:a1 ; ckg:customer ckr:a2 ; prov:wasDerivedFrom ckr:e1 .
+ckr:r2 a ckg:SupplyRelation ; ckg:supplier ckr:a2 ; ckg:customer ckr:b1 ; prov:wasDerivedFrom ckr:e2 .
+ckr:r3 a ckg:SupplyRelation ; ckg:supplier ckr:b1 ; ckg:customer ckr:out ; prov:wasDerivedFrom ckr:e3 .
+"""
+
+
+@pytest.fixture(scope="module")
+def cited(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cited") / "cited.ttl"
+    path.write_text(CITED, encoding="utf-8")
+    return open_graph([path])
+
+
+@pytest.mark.parametrize("options, note", [
+    ({}, "supply links from 3 source article(s): one.txt; three.txt; two.txt"),  # two.txt counted once
+    ({"around": "A1"}, "supply links from 1 source article(s): one.txt"),  # r1 only
+    ({"around": "A1", "depth": 2}, "supply links from 2 source article(s): one.txt; two.txt"),
+    ({"around": "Out"}, "supply links from 2 source article(s): three.txt; two.txt"),  # r3's two articles
+    ({"around": "B1", "direction": "up"}, "supply links from 1 source article(s): two.txt"),
+    ({"cluster": "Cluster A"}, "supply links from 2 source article(s): one.txt; two.txt"),  # r1, r2 (to B1)
+    ({"cluster": "Cluster B"}, "supply links from 2 source article(s): three.txt; two.txt"),  # r2, r3
+    # aggregated: the flows drawn, A -> B (r2) and B -> no cluster (r3); r1 is inside A, not drawn
+    ({"aggregate": "cluster"}, "supply links from 2 source article(s): three.txt; two.txt"),
+    ({"aggregate": "cluster", "cluster": "Cluster A"}, "supply links from 1 source article(s): two.txt"),
+])
+def test_the_heading_cites_the_articles_of_the_supply_links_drawn(cited, options, note):
+    v = build_view(cited, data_note="Data: three links", **options)
+    assert v.data_note == "Data: three links \u00b7 " + note
+
+
+def test_a_view_whose_links_cite_no_article_has_no_sources_in_its_heading(tmp_path):
+    path = tmp_path / "bare.ttl"
+    path.write_text(CITED.replace(" ; prov:wasDerivedFrom ckr:e1 .", " ."), encoding="utf-8")
+    graph = open_graph([path])
+    assert build_view(graph, around="A1").data_note == "Data: the graph given"  # r1 has no evidence
+    assert build_view(graph, around="A2", direction="up").data_note == "Data: the graph given"
+    assert build_view(graph, around="A2", direction="down").data_note == (
+        "Data: the graph given \u00b7 supply links from 1 source article(s): two.txt")
+
+
 def test_size_by_capacity(tiny):
     v = build_view(tiny, size_by="capacity")
     sizes = {n["label"]: n["size"] for n in v.nodes}
