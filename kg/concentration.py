@@ -22,12 +22,17 @@ The shares come from the supply relations of a network built by
 :func:`supply_table` scans a network once into numpy arrays (every edge, and
 every customer–input–supplier fact with its largest stated share), and
 :func:`input_groups` works out every share and input group from them at once.
+:func:`concentration` computes every share, HHI and flag of a whole network
+from them and only builds the row objects in Python (at 100k firms and 439k
+links 3.6–3.8 s, of which about 1 s is the scan and most of the rest making 440k
+supplier shares and 126k rows; customer by customer it took 8–12 s);
 :func:`sole_supplier_links` uses them to find the inputs with one supplier
 whose share can reach 1, and builds rows only for those (at 100k firms, 21k of
 the customers' inputs); :mod:`kg.esri` compiles its model from the same table
 (pass one table to both to scan once). Shares are added left to right
 (:func:`left_sum`, :func:`segment_sums`), so the arrays hold the same floats
-as the row-by-row functions.
+as the row-by-row functions, which stay as the reference
+(``concentration(..., engine="python")``); the tests compare the two.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph()
@@ -46,6 +51,7 @@ from dataclasses import dataclass
 from .engine import gc_paused
 
 EPS = 1e-9
+ENGINES = ("numpy", "python")
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ def hhi(shares: Iterable[float]) -> float:
     >>> hhi([1.0])
     1.0
     """
-    return sum(s * s for s in shares)
+    return left_sum(s * s for s in shares)
 
 
 def left_sum(values):
@@ -220,7 +226,12 @@ def _tail(iri: str) -> str:
 
 
 def concentration(
-    network, *, customers: Iterable[str] | None = None, essential=None
+    network,
+    *,
+    customers: Iterable[str] | None = None,
+    essential=None,
+    engine: str = "numpy",
+    table: SupplyTable | None = None,
 ) -> list[Concentration]:
     """HHI, effective number of suppliers and sole-supplier flag per customer and input.
 
@@ -231,6 +242,12 @@ def concentration(
     Without it, each input product stands alone. Rows are ordered by customer
     and input.
 
+    Every customer's rows (``customers=None``) are computed from one scan of the
+    network into arrays (:func:`supply_table`; pass ``table`` if you have it) and
+    :func:`input_groups`; the rows of the ``customers`` given, and every row with
+    ``engine="python"``, customer by customer (the reference; both give equal
+    rows, floats included).
+
     >>> import networkx as nx
     >>> g = nx.DiGraph()
     >>> g.add_edge("a", "c", relations=[{"product": "metal"}])
@@ -238,13 +255,18 @@ def concentration(
     >>> row = concentration(g)[0]
     >>> row.hhi, row.effective_suppliers, row.shares_stated, row.sole_supplier
     (0.5, 2.0, False, False)
+    >>> concentration(g) == concentration(g, engine="python")
+    True
     """
-    rows = []
-    chosen = sorted(network.nodes) if customers is None else list(customers)
-    with gc_paused():
-        for customer in chosen:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    with gc_paused(keep_old=True):  # the rows are built to last
+        if customers is None and engine == "numpy":
+            return _table_rows(network, table or _supply_table(network), essential)
+        rows = []
+        for customer in sorted(network.nodes) if customers is None else customers:
             rows.extend(_customer_rows(network, customer, essential))
-    return rows
+        return rows
 
 
 def _customer_rows(network, customer, essential, keys=None) -> list[Concentration]:
@@ -276,7 +298,7 @@ def _row(network, customer, key, products, inputs, essential_flag, essential) ->
     suppliers = sorted({s for p in products for s in inputs[p]})
     shares = []
     for s in suppliers:
-        share = sum(per_product[p].get(s, (0.0, True))[0] for p in products) / len(products)
+        share = left_sum(per_product[p].get(s, (0.0, True))[0] for p in products) / len(products)
         stated = all(per_product[p][s][1] for p in products if s in per_product[p])
         facts = [inputs[p][s] for p in products if s in inputs[p]]
         shares.append(
@@ -293,7 +315,7 @@ def _row(network, customer, key, products, inputs, essential_flag, essential) ->
             )
         )
     shares.sort(key=lambda x: (-x.share, x.supplier))
-    coverage = sum(x.share for x in shares)
+    coverage = left_sum(x.share for x in shares)
     index = hhi(x.share for x in shares)
     if products == [key]:
         label = next(iter(inputs[key].values()))["label"] or key
@@ -312,6 +334,139 @@ def _row(network, customer, key, products, inputs, essential_flag, essential) ->
         sole_supplier=len(shares) == 1 and coverage >= 1 - EPS,
         essential=essential_flag,
     )
+
+
+def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
+    """Every row of :func:`concentration` from ``table``: the numbers in numpy, then the objects.
+
+    The same floats as :func:`_row`: every sum adds the same values in the same
+    order, left to right (:func:`segment_sums`).
+    """
+    import numpy as np
+
+    groups = input_groups(table, essential)
+    if not len(groups.customer):
+        return []
+    # one unit per customer, input group and supplier: its facts, product by product
+    order = np.lexsort((groups.supplier, groups.group_id))  # stable: products stay in order
+    group, supplier = groups.group_id[order], groups.supplier[order]
+    starts = np.flatnonzero(
+        np.r_[True, (group[1:] != group[:-1]) | (supplier[1:] != supplier[:-1])]
+    )
+    group, supplier = group[starts], supplier[starts]
+    # the mean of its shares of the group's products (a product it lacks adds 0.0 in _row: no change)
+    share = segment_sums(groups.share[order], starts) / groups.group_products[group]
+    stated = np.logical_and.reduceat(groups.stated[order], starts)
+    inferred = np.logical_and.reduceat(groups.inferred[order], starts)
+    # the relations behind each unit (relation[unit_rows[u] : unit_rows[u + 1]]), fact by fact
+    first_row = table.fact_rows[groups.fact[order]]
+    n_rows = table.fact_rows[groups.fact[order] + 1] - first_row
+    ends = np.cumsum(n_rows)
+    relation = table.row_relation[
+        np.repeat(first_row - (ends - n_rows), n_rows) + np.arange(ends[-1])
+    ]
+    unit_rows = np.r_[0, ends][np.r_[starts, len(order)]]
+    # each group's units, largest share first, then by supplier (node numbers are in IRI order)
+    rank = np.lexsort((supplier, -share, group))
+    share, stated, inferred, supplier = share[rank], stated[rank], inferred[rank], supplier[rank]
+    first_unit = np.r_[0, np.cumsum(np.bincount(group, minlength=len(groups.group_starts)))]
+    coverage = segment_sums(share, first_unit[:-1])
+    index = segment_sums(share * share, first_unit[:-1])
+    sole = (np.diff(first_unit) == 1) & (coverage >= 1 - EPS)
+    all_stated = np.logical_and.reduceat(stated, first_unit[:-1])
+
+    nodes, relations = table.nodes, table.relations
+    labels = [""] * len(nodes)
+    for v, label in network.nodes(data="label"):
+        labels[table.index[v]] = label or str(v)
+    rel_of = relation.tolist()
+    lo, hi = unit_rows[:-1][rank], unit_rows[1:][rank]
+    # made in the order of their first relation, the order the relation dicts lie in memory
+    # (at 100k firms 0.9 s instead of 1.3 s)
+    made = np.argsort(relation[lo], kind="stable")
+    shares: list = [None] * len(made)
+    for u, s, x, st, inf, a, b in zip(
+        made.tolist(),
+        supplier[made].tolist(),
+        share[made].tolist(),
+        stated[made].tolist(),
+        inferred[made].tolist(),
+        lo[made].tolist(),
+        hi[made].tolist(),
+    ):
+        if b - a == 1:  # one relation: most units
+            rel = relations[rel_of[a]]
+            iri, quote, source = rel.get("iri"), rel.get("quote"), rel.get("source")
+            wording = rel.get("share_wording") or None
+            iris = (iri,) if iri else ()
+            quotes = (quote,) if quote else ()
+            sources = (source,) if source else ()
+        else:  # as _add collects them per fact and _row joins the facts
+            rels = [relations[r] for r in rel_of[a:b]]
+            wording = next((w for w in (r.get("share_wording") for r in rels) if w), None)
+            iris = tuple(sorted({v for v in (r.get("iri") for r in rels) if v}))
+            quotes = tuple(dict.fromkeys(v for v in (r.get("quote") for r in rels) if v))
+            sources = tuple(sorted({v for v in (r.get("source") for r in rels) if v}))
+        shares[u] = SupplierShare(
+            supplier=nodes[s],
+            label=labels[s],
+            share=x,
+            stated=st,
+            share_wording=wording,
+            relations=iris,
+            quotes=quotes,
+            sources=sources,
+            inferred=inf,
+        )
+
+    # per group: its label as _row gives it (its first product's first supplier's, or the scheme's)
+    keys, products, tails = groups.keys, table.products, {}
+    known = getattr(essential, "labels", None) or {}
+    first = groups.group_starts
+    rows = []
+    for c, s, k, p, n_products, r, u0, u1, all_st, cov, hh, one, flag in zip(
+        groups.customer[first].tolist(),
+        groups.supplier[first].tolist(),
+        groups.key[first].tolist(),
+        groups.product[first].tolist(),
+        groups.group_products.tolist(),
+        groups.relation[first].tolist(),
+        first_unit[:-1].tolist(),
+        first_unit[1:].tolist(),
+        all_stated.tolist(),
+        coverage.tolist(),
+        index.tolist(),
+        sole.tolist(),
+        groups.group_essential.tolist(),
+    ):
+        key = keys[k]
+        if n_products == 1 and key == products[p]:
+            rel = relations[r]
+            tail = tails.get(key)
+            if tail is None:
+                tail = tails[key] = _tail(key)
+            label = (
+                rel.get("product_label") if key == (rel.get("product") or "") else None
+            ) or tail
+            if not label:  # the first relation gives none: ask the others, as _add does
+                label = fact_label(network, nodes[s], nodes[c], key)
+            label = label or key
+        else:
+            label = known.get(key, key)
+        rows.append(Concentration(
+            customer=nodes[c],
+            customer_label=labels[c],
+            product=key,
+            product_label=label,
+            suppliers=tuple(shares[u0:u1]),
+            shares_stated=all_st,
+            coverage=cov,
+            hhi=hh,
+            effective_suppliers=1.0 / hh if hh > 0 else 0.0,
+            sole_supplier=one,
+            essential=flag if essential is not None else None,
+        ))
+    return rows
 
 
 def sole_supplier_links(
@@ -391,7 +546,9 @@ class SupplyTable:
     product (``products``, sorted) and supplier; ``fact_share`` is the largest
     stated share (NaN: none stated), ``fact_inferred`` whether every relation
     behind it is inferred, ``fact_relation`` the first relation naming it (an
-    index into ``relations``, the relation dicts in scan order).
+    index into ``relations``, the relation dicts in scan order); all of them,
+    in scan order, are ``row_relation[fact_rows[i] : fact_rows[i + 1]]``
+    (one entry per relation and product it names).
     ``outputs[i]`` is a code into ``output_sets``, the products node ``i``
     makes.
     """
@@ -412,6 +569,8 @@ class SupplyTable:
     products: list
     outputs: object
     output_sets: list
+    fact_rows: object
+    row_relation: object
 
 
 def supply_table(network) -> SupplyTable:
@@ -471,7 +630,8 @@ def _supply_table(network) -> SupplyTable:
     inferred = r_inferred
     order = np.lexsort((s, p, c))  # stable: a fact's relations stay in scan order
     c, s, p, share, inferred = c[order], s[order], p[order], share[order], inferred[order]
-    relation = r_relation[order]
+    row_relation = relation = r_relation[order]
+    fact_rows = np.zeros(1, dtype=np.int64)
     if len(c):
         first = np.flatnonzero(
             np.r_[True, (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (s[1:] != s[:-1])]
@@ -479,6 +639,7 @@ def _supply_table(network) -> SupplyTable:
         share = np.fmax.reduceat(share, first)  # the largest stated share (NaN if none)
         inferred = np.logical_and.reduceat(inferred, first)
         c, s, p, relation = c[first], s[first], p[first], relation[first]
+        fact_rows = np.r_[first, len(row_relation)]
     sets: dict[tuple, int] = {}
     outputs = np.zeros(len(nodes), dtype=np.int64)
     outputs[list(map(index.__getitem__, network.nodes))] = [
@@ -501,6 +662,8 @@ def _supply_table(network) -> SupplyTable:
         products,
         outputs,
         list(sets),
+        fact_rows,
+        row_relation,
     )
 
 
@@ -517,6 +680,7 @@ class InputGroups:
     fact. Per group (``group_starts`` index its first fact; ``group_id`` maps a
     fact to it): ``group_products`` (how many products), ``group_essential``.
     ``customer_groups[i]``: how many input groups customer ``i`` has.
+    ``fact``: the index of each fact in the table's ``fact_*`` arrays.
     """
 
     customer: object
@@ -536,6 +700,7 @@ class InputGroups:
     group_essential: object
     customer_groups: object
     keys: list
+    fact: object
 
 
 def input_groups(table: SupplyTable, essential=None) -> InputGroups:
@@ -551,7 +716,7 @@ def input_groups(table: SupplyTable, essential=None) -> InputGroups:
     )
     pair_starts = np.flatnonzero(pair_first)
     pair_id = np.cumsum(pair_first) - 1
-    # product_shares, one (customer, product) at a time: sums left to right, as Python's sum()
+    # product_shares, one (customer, product) at a time: sums left to right, as left_sum()
     total = segment_sums(np.where(stated, raw, 0.0), pair_starts)
     n_suppliers = np.diff(np.r_[pair_starts, m])
     n_guessed = (
@@ -620,17 +785,19 @@ def input_groups(table: SupplyTable, essential=None) -> InputGroups:
         group_essential,
         customer_groups,
         keys,
+        order,
     )
 
 
 def segment_sums(values, starts):
     """Sums of ``values[starts[k]:starts[k + 1]]`` (the last to the end), each added left to right.
 
-    Python's ``sum()`` adds left to right; numpy's reductions add pairwise and
-    can differ in the last bit. One CSR matrix–vector product (scipy adds each
-    row's entries in stored order) gives Python's results, vectorised.
+    :func:`left_sum` (Python's ``sum()`` before 3.12) adds left to right;
+    numpy's reductions add pairwise and can differ in the last bit. One CSR
+    matrix–vector product (scipy adds each row's entries in stored order) gives
+    :func:`left_sum`'s results, vectorised.
 
-    >>> segment_sums([0.1, 0.2, 0.3, 1.0], [0, 3]).tolist() == [sum([0.1, 0.2, 0.3]), 1.0]
+    >>> segment_sums([0.1, 0.2, 0.3, 1.0], [0, 3]).tolist() == [left_sum([0.1, 0.2, 0.3]), 1.0]
     True
     """
     import numpy as np
