@@ -79,25 +79,36 @@ def output_option(f: Callable) -> Callable:
 # ------------------------------------------------------------------ output
 
 
+class Iri(str):
+    """An IRI in a row of output: compact (``ckr:…``) in text formats, whole in json.
+
+    >>> _cell(Iri("https://w3id.org/cluster-kg/id/weiqiao-group"), "table")
+    'ckr:weiqiao-group'
+    """
+
+
 def _cell(value, fmt: str):
     """A value as it should appear: compact IRIs in text formats, JSON-native values in json."""
     if value is None:
         return None if fmt == "json" else ""
-    if type(value) is str:  # the common case, before the import (a card can have 100k+ cells)
+    if type(value) is str:  # the common case (a card can have 100k+ cells)
         return value
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(value, URIRef):
+    if isinstance(value, Iri):
         return str(value) if fmt == "json" else compact(str(value))
-    if isinstance(value, BNode):
-        return f"_:{value}"
-    if isinstance(value, Literal):
-        py = value.toPython()
-        if fmt == "json" and isinstance(py, (bool, int, float)):
-            return py
-        if fmt == "json" and hasattr(py, "is_integer"):  # Decimal
-            return float(py)
-        return str(value)
+    if type(value).__module__.startswith("rdflib"):  # query results: rdflib is loaded already
+        from rdflib import BNode, Literal, URIRef
+
+        if isinstance(value, URIRef):
+            return str(value) if fmt == "json" else compact(str(value))
+        if isinstance(value, BNode):
+            return f"_:{value}"
+        if isinstance(value, Literal):
+            py = value.toPython()
+            if fmt == "json" and isinstance(py, (bool, int, float)):
+                return py
+            if fmt == "json" and hasattr(py, "is_integer"):  # Decimal
+                return float(py)
+            return str(value)
     if fmt != "json" and isinstance(value, float):
         return f"{value:.6g}"
     if fmt != "json" and isinstance(value, (list, tuple)):
@@ -446,7 +457,7 @@ def _load_progress():
     and MB/s for Turtle and RDF/XML, whose statements only Oxigraph's parser sees), with
     the share of the file read. One updating line on a terminal; in a log, a line every
     million statements (every 100 MB) and one for each large file when it is done."""
-    from .store import PROGRESS_EVERY, PROGRESS_BYTES
+    from .store import PROGRESS_BYTES, PROGRESS_EVERY
 
     tty = sys.stderr.isatty()
     logged: dict[str, int] = {}
@@ -494,7 +505,6 @@ def _volume_text(rel: dict) -> str:
 
 
 def _tier_rows(result) -> list[dict]:
-    from rdflib import URIRef
 
     rows = []
     for e in result.entries:
@@ -513,7 +523,7 @@ def _tier_rows(result) -> list[dict]:
                 "path": " → ".join(path) + (" (self-loop)" if e.iri == result.firm else ""),
                 "quote": rel.get("quote") or "",
                 "source": rel.get("source") or "",
-                "iri": URIRef(e.iri),
+                "iri": Iri(e.iri),
             })
     return rows
 
@@ -578,14 +588,13 @@ def centrality(obj: Context, measure, top, cluster, fmt):
 
     Example: kg centrality --measure betweenness --top 10 --cluster Binzhou
     """
-    from rdflib import URIRef
 
     from .centrality import centrality as rank
 
     result = rank(obj.graph(), measure=measure, top=top, cluster=cluster)
     rows = [
         {"rank": r.rank, "name": r.label, "kind": r.kind, measure: r.value, "suppliers": r.in_degree,
-         "customers": r.out_degree, "method": result.method, "iri": URIRef(r.iri)}
+         "customers": r.out_degree, "method": result.method, "iri": Iri(r.iri)}
         for r in result.rows
     ]
     emit(rows, fmt, ["rank", "name", "kind", measure, "suppliers", "customers", "method", "iri"])
@@ -617,7 +626,6 @@ def whatif(obj: Context, firms, fmt):
 
     Example: kg whatif "Weiqiao Venture Group"
     """
-    from rdflib import URIRef
 
     from .network import supply_network
     from .risk import whatif as cascade
@@ -630,7 +638,7 @@ def whatif(obj: Context, firms, fmt):
 
     def row(rnd, iri, effect, lost, capacity):
         rows.append({"round": rnd, "name": G.nodes[iri]["label"], "kind": G.nodes[iri]["kind"], "effect": effect,
-                     "supply lost": lost, "capacity": capacity, "firms": _firms_text(G, iri), "iri": URIRef(iri)})
+                     "supply lost": lost, "capacity": capacity, "firms": _firms_text(G, iri), "iri": Iri(iri)})
 
     def by_label(iris):
         return sorted(iris, key=lambda iri: (G.nodes[iri]["label"].casefold(), iri))
@@ -728,7 +736,6 @@ def risk(obj: Context, top, cluster, include_all, fmt):
 
     Example: kg risk --top 5 --cluster Binzhou
     """
-    from rdflib import URIRef
 
     from .concentration import sole_supplier_links, supply_table
     from .esri import esri
@@ -757,7 +764,7 @@ def risk(obj: Context, top, cluster, include_all, fmt):
             "sole supplier of": "; ".join(sole.get(r.firm, [])),
             "hit": len(r.affected),
             "method": "exact" if exact else "pruned",
-            "iri": URIRef(r.firm),
+            "iri": Iri(r.firm),
         }
         for r in results
     ]
@@ -770,13 +777,12 @@ CARD_COLUMNS = ["section", "name", "product", "value", "volume", "detail", "sour
 
 def _card_rows(card: dict, *, all_notes: bool = True) -> list[dict]:
     """A dependency card (kg.report.dependency_card) as rows, one section after another."""
-    from rdflib import URIRef
 
     rows = []
 
     def add(section, name="", product="", value="", volume="", detail="", source="", iri=None):
         rows.append({"section": section, "name": name, "product": product, "value": value, "volume": volume,
-                     "detail": detail, "source": source, "iri": URIRef(iri) if iri else ""})
+                     "detail": detail, "source": source, "iri": Iri(iri) if iri else ""})
 
     e = card["esri"]
     add("firm", card["label"], detail=f"{card['kind']}; {', '.join(card['clusters']) or 'no cluster'}", iri=card["firm"])

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import AmbiguousName, UnknownName
-from .ontology import CKG, PREFIXES
+from .ontology import CKG_NS, PREFIXES
 
 # Longest first, so "company limited" goes before "limited".
 _SUFFIXES = [
@@ -38,27 +38,27 @@ _SUFFIXES = [
 
 # Most specific first: the first class an entity has in this list names its kind.
 KINDS = [
-    (CKG.EnterpriseGroup, "group"),
-    (CKG.Firm, "firm"),
-    (CKG.FirmCohort, "cohort"),
-    (CKG.ResearchInstitution, "institution"),
-    (CKG.Association, "association"),
-    (CKG.DevelopmentZone, "park"),
-    (CKG.IndustrialPark, "park"),
-    (CKG.Country, "country"),
-    (CKG.Province, "province"),
-    (CKG.City, "city"),
-    (CKG.County, "county"),
-    (CKG.Region, "region"),
-    (CKG.IndustrialCluster, "cluster"),
-    (CKG.Project, "project"),
-    (CKG.Cooperation, "cooperation"),
-    (CKG.Event, "event"),
-    (CKG.Product, "product"),
-    (CKG.Stage, "stage"),
+    (CKG_NS + "EnterpriseGroup", "group"),
+    (CKG_NS + "Firm", "firm"),
+    (CKG_NS + "FirmCohort", "cohort"),
+    (CKG_NS + "ResearchInstitution", "institution"),
+    (CKG_NS + "Association", "association"),
+    (CKG_NS + "DevelopmentZone", "park"),
+    (CKG_NS + "IndustrialPark", "park"),
+    (CKG_NS + "Country", "country"),
+    (CKG_NS + "Province", "province"),
+    (CKG_NS + "City", "city"),
+    (CKG_NS + "County", "county"),
+    (CKG_NS + "Region", "region"),
+    (CKG_NS + "IndustrialCluster", "cluster"),
+    (CKG_NS + "Project", "project"),
+    (CKG_NS + "Cooperation", "cooperation"),
+    (CKG_NS + "Event", "event"),
+    (CKG_NS + "Product", "product"),
+    (CKG_NS + "Stage", "stage"),
 ]
-_KIND_RANK = {str(iri): i for i, (iri, _) in enumerate(KINDS)}
-_KIND_NAME = {str(iri): name for iri, name in KINDS}
+_KIND_RANK = {iri: i for i, (iri, _) in enumerate(KINDS)}
+_KIND_NAME = dict(KINDS)
 
 # Three simple queries joined in Python: one query joining labels, types and clusters
 # ran 8x slower on Oxigraph. Lexical forms come back as plain strings (kg.store.select),

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from .engine import gc_paused
 from .errors import AmbiguousName, UnknownCluster, UnknownName
-from .ontology import CKG, sparql_prologue
+from .ontology import CKG_NS, sparql_prologue
 from .store import select
 
 __all__ = [
@@ -61,16 +61,16 @@ QUOTE_SEPARATOR = " … "
 """How several evidence quotes of one supply relation are joined."""
 
 _KIND_BY_TYPE = {
-    str(CKG.FirmCohort): "cohort",
-    str(CKG.EnterpriseGroup): "group",
-    str(CKG.Firm): "firm",
-    str(CKG.ResearchInstitution): "institution",
-    str(CKG.Association): "association",
-    str(CKG.Organization): "agent",
-    str(CKG.Agent): "agent",
+    CKG_NS + "FirmCohort": "cohort",
+    CKG_NS + "EnterpriseGroup": "group",
+    CKG_NS + "Firm": "firm",
+    CKG_NS + "ResearchInstitution": "institution",
+    CKG_NS + "Association": "association",
+    CKG_NS + "Organization": "agent",
+    CKG_NS + "Agent": "agent",
 }
 _KIND_ORDER = ["cohort", "group", "firm", "institution", "association", "agent"]
-_AGENT_TYPES = {str(CKG.Firm), str(CKG.EnterpriseGroup), str(CKG.FirmCohort)}
+_AGENT_TYPES = {CKG_NS + "Firm", CKG_NS + "EnterpriseGroup", CKG_NS + "FirmCohort"}
 
 # How the projection reads the graph (figures: Oxigraph on disk, 100k firms, 439k relations).
 # - Handing Python a term stored as a string (an IRI, a label) costs about 3 µs on Oxigraph, a

@@ -1,8 +1,10 @@
 """Namespaces and terms of the cluster-kg ontology, declared once.
 
 ``CKG`` is a closed namespace: a misspelt term fails at import or first use,
-not silently in a query.
+not silently in a query. It and the other rdflib namespaces are made on first use
+(see ``__getattr__``); the ``*_NS`` strings and :data:`PREFIXES` need no rdflib.
 
+>>> from kg.ontology import CKG
 >>> CKG.Firm
 rdflib.term.URIRef('https://w3id.org/cluster-kg/ontology#Firm')
 >>> CKG.Frim  # doctest: +ELLIPSIS
@@ -15,9 +17,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
-
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 DATA_DIR = ROOT / "data"
@@ -27,103 +26,123 @@ ONTOLOGY_FILES = ("cluster-kg.ttl", "products.ttl", "alignment.ttl")
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
 
-class CKG(DefinedNamespace):
-    """The core ontology (ontology/cluster-kg.ttl)."""
+CKG_NS = "https://w3id.org/cluster-kg/ontology#"
+CKP_NS = "https://w3id.org/cluster-kg/product/"
+CKR_NS = "https://w3id.org/cluster-kg/id/"
+CKGU_NS = "https://w3id.org/cluster-kg/unit/"
+QUDT_NS = "http://qudt.org/schema/qudt/"
+UNIT_NS = "http://qudt.org/vocab/unit/"
+"""The namespaces as strings: what needs no rdflib term (queries, IRIs compared as text)."""
 
-    _NS = Namespace("https://w3id.org/cluster-kg/ontology#")
-    _fail = True
-
-    # classes
-    Agent: URIRef
-    Article: URIRef
-    Association: URIRef
-    City: URIRef
-    Cooperation: URIRef
-    Country: URIRef
-    County: URIRef
-    DevelopmentZone: URIRef
-    EnterpriseGroup: URIRef
-    Event: URIRef
-    Evidence: URIRef
-    Firm: URIRef
-    FirmCohort: URIRef
-    IndustrialCluster: URIRef
-    IndustrialPark: URIRef
-    InferenceRule: URIRef
-    Organization: URIRef
-    Place: URIRef
-    Product: URIRef
-    Project: URIRef
-    ProjectStatus: URIRef
-    ProjectStatusScheme: URIRef
-    Province: URIRef
-    Quantity: URIRef
-    Region: URIRef
-    ResearchInstitution: URIRef
-    Stage: URIRef
-    SupplyRelation: URIRef
-    # project statuses
-    planned: URIRef
-    underConstruction: URIRef
-    inOperation: URIRef
-    target: URIRef
-    # object properties
-    capacity: URIRef
-    clusterRegion: URIRef
-    customer: URIRef
-    essentialFeedstockFor: URIRef
-    feedstockFor: URIRef
-    floorArea: URIRef
-    headquarteredIn: URIRef
-    inCluster: URIRef
-    inferenceRule: URIRef
-    investment: URIRef
-    investor: URIRef
-    locatedIn: URIRef
-    marketShare: URIRef
-    memberOf: URIRef
-    nextStage: URIRef
-    organizer: URIRef
-    output: URIRef
-    outputValue: URIRef
-    parentOrganization: URIRef
-    partOf: URIRef
-    partner: URIRef
-    produces: URIRef
-    product: URIRef
-    stage: URIRef
-    status: URIRef
-    subsidiary: URIRef
-    supplier: URIRef
-    suppliesTo: URIRef
-    volume: URIRef
-    # data properties
-    bound: URIRef
-    cooperationKind: URIRef
-    inferred: URIRef
-    memberCount: URIRef
-    note: URIRef
-    originalWording: URIRef
-    period: URIRef
-    share: URIRef
-    shareWording: URIRef
-    stageOrder: URIRef
-    year: URIRef
+_RDFLIB_NAMES = ("CKG", "CKP", "CKR", "CKGU", "QUDT", "UNIT")
 
 
-CKP = Namespace("https://w3id.org/cluster-kg/product/")
-CKR = Namespace("https://w3id.org/cluster-kg/id/")
-CKGU = Namespace("https://w3id.org/cluster-kg/unit/")
-QUDT = Namespace("http://qudt.org/schema/qudt/")
-UNIT = Namespace("http://qudt.org/vocab/unit/")
+def __getattr__(name: str):
+    """``CKG``, ``CKP``, ``CKR``, ``CKGU``, ``QUDT`` and ``UNIT`` as rdflib namespaces, made on
+    first use: importing rdflib takes 0.1 s that `kg depends` on a store does not need."""
+    if name in _RDFLIB_NAMES:
+        globals().update(_rdflib_namespaces())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _rdflib_namespaces() -> dict:
+    from rdflib import Namespace, URIRef  # URIRef: the annotations below name it
+    from rdflib.namespace import DefinedNamespace
+
+    class CKG(DefinedNamespace):
+        """The core ontology (ontology/cluster-kg.ttl)."""
+
+        _NS = Namespace(CKG_NS)
+        _fail = True
+
+        # classes
+        Agent: URIRef
+        Article: URIRef
+        Association: URIRef
+        City: URIRef
+        Cooperation: URIRef
+        Country: URIRef
+        County: URIRef
+        DevelopmentZone: URIRef
+        EnterpriseGroup: URIRef
+        Event: URIRef
+        Evidence: URIRef
+        Firm: URIRef
+        FirmCohort: URIRef
+        IndustrialCluster: URIRef
+        IndustrialPark: URIRef
+        InferenceRule: URIRef
+        Organization: URIRef
+        Place: URIRef
+        Product: URIRef
+        Project: URIRef
+        ProjectStatus: URIRef
+        ProjectStatusScheme: URIRef
+        Province: URIRef
+        Quantity: URIRef
+        Region: URIRef
+        ResearchInstitution: URIRef
+        Stage: URIRef
+        SupplyRelation: URIRef
+        # project statuses
+        planned: URIRef
+        underConstruction: URIRef
+        inOperation: URIRef
+        target: URIRef
+        # object properties
+        capacity: URIRef
+        clusterRegion: URIRef
+        customer: URIRef
+        essentialFeedstockFor: URIRef
+        feedstockFor: URIRef
+        floorArea: URIRef
+        headquarteredIn: URIRef
+        inCluster: URIRef
+        inferenceRule: URIRef
+        investment: URIRef
+        investor: URIRef
+        locatedIn: URIRef
+        marketShare: URIRef
+        memberOf: URIRef
+        nextStage: URIRef
+        organizer: URIRef
+        output: URIRef
+        outputValue: URIRef
+        parentOrganization: URIRef
+        partOf: URIRef
+        partner: URIRef
+        produces: URIRef
+        product: URIRef
+        stage: URIRef
+        status: URIRef
+        subsidiary: URIRef
+        supplier: URIRef
+        suppliesTo: URIRef
+        volume: URIRef
+        # data properties
+        bound: URIRef
+        cooperationKind: URIRef
+        inferred: URIRef
+        memberCount: URIRef
+        note: URIRef
+        originalWording: URIRef
+        period: URIRef
+        share: URIRef
+        shareWording: URIRef
+        stageOrder: URIRef
+        year: URIRef
+    return {"CKG": CKG, "CKP": Namespace(CKP_NS), "CKR": Namespace(CKR_NS), "CKGU": Namespace(CKGU_NS),
+            "QUDT": Namespace(QUDT_NS), "UNIT": Namespace(UNIT_NS)}
+
 
 PREFIXES: dict[str, str] = {
-    "ckg": str(CKG._NS),
-    "ckp": str(CKP),
-    "ckr": str(CKR),
-    "ckgu": str(CKGU),
-    "qudt": str(QUDT),
-    "unit": str(UNIT),
+    "ckg": CKG_NS,
+    "ckp": CKP_NS,
+    "ckr": CKR_NS,
+    "ckgu": CKGU_NS,
+    "qudt": QUDT_NS,
+    "unit": UNIT_NS,
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",

@@ -1,0 +1,69 @@
+"""kg.ontology: the namespaces as strings need no rdflib; the rdflib ones are made on first use."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import kg.names
+import kg.network
+import kg.ontology
+from kg.ontology import CKG, CKG_NS, PREFIXES
+
+ABOUT_ALPHA = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
+@prefix ckr: <https://w3id.org/cluster-kg/id/> .
+@prefix ckp: <https://w3id.org/cluster-kg/product/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+ckr:a a ckg:Firm ; skos:prefLabel "Alpha Smelter"@en .
+ckr:b a ckg:Firm ; skos:prefLabel "Beta Mill"@en .
+ckr:r1 a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina .
+"""
+
+
+def _local_names(iris):
+    assert all(iri.startswith(CKG_NS) for iri in iris)
+    return sorted({iri[len(CKG_NS):] for iri in iris})
+
+
+def test_the_type_iris_written_as_strings_are_terms_of_the_closed_namespace():
+    # CKG fails on a misspelt term; the string constants must not lose that check
+    names = _local_names([*kg.network._KIND_BY_TYPE, *kg.network._AGENT_TYPES, *(iri for iri, _ in kg.names.KINDS)])
+    assert len(names) == 20
+    for name in names:
+        assert str(getattr(CKG, name)) == CKG_NS + name
+    with pytest.raises(AttributeError):
+        CKG.Frim  # noqa: B018
+
+
+def test_prefixes_are_the_rdflib_namespaces():
+    assert PREFIXES["ckg"] == str(CKG._NS)
+    for prefix, name in [("ckp", "CKP"), ("ckr", "CKR"), ("ckgu", "CKGU"), ("qudt", "QUDT"), ("unit", "UNIT")]:
+        assert PREFIXES[prefix] == str(getattr(kg.ontology, name))
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        kg.ontology.Nope  # noqa: B018
+
+
+def _imports_rdflib(code: str) -> bool:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print('rdflib' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1].lower())
+
+
+def test_the_analysis_modules_import_without_rdflib():
+    assert not _imports_rdflib("import kg.cli, kg.network, kg.index, kg.esri, kg.report, kg.names, kg.store, "
+                               "kg.concentration, kg.risk")
+    assert _imports_rdflib("from kg.ontology import CKG")
+
+
+def test_kg_depends_on_a_store_with_its_index_does_not_import_rdflib(tmp_path):
+    from kg.index import open_index
+    from kg.store import load_into_store
+
+    data = tmp_path / "d.ttl"
+    data.write_text(ABOUT_ALPHA, encoding="utf-8")
+    load_into_store(tmp_path / "store", [data], validate=False)
+    open_index(tmp_path / "store")
+    code = (f"from kg.cli import cli\ncli(['--store', {str(tmp_path / 'store')!r}, 'depends', 'Alpha Smelter'], "
+            "standalone_mode=False)")
+    assert not _imports_rdflib(code)
