@@ -750,3 +750,28 @@ def test_demand_lists_are_the_supply_lists_transposed():
     indptr, indices = cm.demand_lists
     assert indptr.tolist() == [0, 0, 1, 3]  # a has no supplier, b has a, c has a and b
     assert indices.tolist() == [0, 0, 1]
+
+
+def test_row_products_add_each_row_left_to_right():
+    import numpy as np
+
+    from kg.esri import RowProduct
+
+    rng = np.random.default_rng(7)
+    n_rows, n_cols = 40, 30
+    counts = rng.integers(0, 6, n_rows)
+    counts[[3, 17]] = 0  # empty rows
+    indptr = np.r_[0, np.cumsum(counts)]
+    indices = rng.integers(0, n_cols, indptr[-1])
+    data = rng.choice([1e16, 1.0, -1e16, 0.1, 0.2, 0.3], indptr[-1])  # the order of the additions shows
+    x = rng.choice([1.0, 0.5, 3.0, 1e-3], n_cols)
+    rows = np.array([5, 3, 5, 0, 39, 17, 12])  # repeated and empty rows, any order
+    got = (RowProduct(data, indices, indptr, rows) @ x).tolist()
+    want = []
+    for r in rows:
+        total = 0.0
+        for j in range(indptr[r], indptr[r + 1]):
+            total += data[j] * x[indices[j]]
+        want.append(total)
+    assert got == want  # the same floats, not close ones
+    assert got[1] == got[5] == 0.0
