@@ -359,12 +359,9 @@ def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
     stated = np.logical_and.reduceat(groups.stated[order], starts)
     inferred = np.logical_and.reduceat(groups.inferred[order], starts)
     # the relations behind each unit (relation[unit_rows[u] : unit_rows[u + 1]]), fact by fact
-    first_row = table.fact_rows[groups.fact[order]]
-    n_rows = table.fact_rows[groups.fact[order] + 1] - first_row
-    ends = np.cumsum(n_rows)
-    relation = table.row_relation[
-        np.repeat(first_row - (ends - n_rows), n_rows) + np.arange(ends[-1])
-    ]
+    facts = groups.fact[order]
+    relation = table.row_relation[concat_ranges(table.fact_rows, facts)]
+    ends = np.cumsum(table.fact_rows[facts + 1] - table.fact_rows[facts])
     unit_rows = np.r_[0, ends][np.r_[starts, len(order)]]
     # each group's units, largest share first, then by supplier (node numbers are in IRI order)
     rank = np.lexsort((supplier, -share, group))
@@ -793,23 +790,36 @@ def segment_sums(values, starts):
     """Sums of ``values[starts[k]:starts[k + 1]]`` (the last to the end), each added left to right.
 
     :func:`left_sum` (Python's ``sum()`` before 3.12) adds left to right;
-    numpy's reductions add pairwise and can differ in the last bit. One CSR
-    matrix–vector product (scipy adds each row's entries in stored order) gives
-    :func:`left_sum`'s results, vectorised.
+    numpy's reductions add pairwise and can differ in the last bit.
+    ``np.bincount`` adds its weights in order, so it gives :func:`left_sum`'s
+    results, vectorised (empty segments sum to 0.0).
 
     >>> segment_sums([0.1, 0.2, 0.3, 1.0], [0, 3]).tolist() == [left_sum([0.1, 0.2, 0.3]), 1.0]
     True
+    >>> segment_sums([1.0, 2.0], [0, 0, 1]).tolist()
+    [0.0, 1.0, 2.0]
     """
     import numpy as np
-    import scipy.sparse as sp
 
     values = np.asarray(values, dtype=np.float64)
     starts = np.asarray(starts, dtype=np.int64)
-    indptr = np.r_[starts, len(values)]
-    m = sp.csr_matrix(
-        (values, np.zeros(len(values), dtype=np.int32), indptr), shape=(len(starts), 1)
-    )
-    return m @ np.ones(1)
+    counts = np.diff(np.r_[starts, len(values)])
+    return np.bincount(np.repeat(np.arange(len(starts)), counts), weights=values, minlength=len(starts))
+
+
+def concat_ranges(indptr, rows):
+    """The positions ``indptr[r]:indptr[r + 1]`` of every row ``r`` in ``rows``, concatenated.
+
+    >>> import numpy as np
+    >>> concat_ranges(np.array([0, 2, 2, 5]), np.array([2, 0, 1])).tolist()
+    [2, 3, 4, 0, 1]
+    """
+    import numpy as np
+
+    first = indptr[rows]
+    count = indptr[rows + 1] - first
+    ends = np.cumsum(count)
+    return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - count - first, count)
 
 
 def _label(network, node) -> str:
