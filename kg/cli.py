@@ -505,7 +505,6 @@ def _volume_text(rel: dict) -> str:
 
 
 def _tier_rows(result) -> list[dict]:
-
     rows = []
     for e in result.entries:
         path = e.path_labels
@@ -588,7 +587,6 @@ def centrality(obj: Context, measure, top, cluster, fmt):
 
     Example: kg centrality --measure betweenness --top 10 --cluster Binzhou
     """
-
     from .centrality import centrality as rank
 
     result = rank(obj.graph(), measure=measure, top=top, cluster=cluster)
@@ -626,7 +624,6 @@ def whatif(obj: Context, firms, fmt):
 
     Example: kg whatif "Weiqiao Venture Group"
     """
-
     from .network import supply_network
     from .risk import whatif as cascade
 
@@ -736,7 +733,6 @@ def risk(obj: Context, top, cluster, include_all, fmt):
 
     Example: kg risk --top 5 --cluster Binzhou
     """
-
     from .concentration import sole_supplier_links, supply_table
     from .esri import esri
     from .network import node_label
@@ -777,7 +773,6 @@ CARD_COLUMNS = ["section", "name", "product", "value", "volume", "detail", "sour
 
 def _card_rows(card: dict, *, all_notes: bool = True) -> list[dict]:
     """A dependency card (kg.report.dependency_card) as rows, one section after another."""
-
     rows = []
 
     def add(section, name="", product="", value="", volume="", detail="", source="", iri=None):
@@ -956,14 +951,12 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
 def _store_index(obj: Context):
     """The analysis index of the store's current generation if it has one (`kg depends`
     builds it), with the graph opened at that generation; else None."""
-    from .index import current_generation, load_index
+    from .index import open_index
     from .store import _wrap, open_store
 
-    gen = current_generation(obj.store)
-    index = load_index(gen.index_file)
+    index = open_index(obj.store, build=False)
     if index is not None:
-        index.generation = gen
-        obj._graph = _wrap(open_store(gen.folder))  # the generation the index belongs to
+        obj._graph = _wrap(open_store(index.generation.folder))  # the generation the index belongs to
     return index
 
 

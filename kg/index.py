@@ -479,8 +479,9 @@ def load_index(path: str | os.PathLike) -> AnalysisIndex | None:
         return None
 
 
-def open_index(store_dir: str | os.PathLike, *, progress=None) -> AnalysisIndex:
-    """The analysis index of the store's current generation, built and saved if missing.
+def open_index(store_dir: str | os.PathLike, *, progress=None, build: bool = True) -> AnalysisIndex | None:
+    """The analysis index of the store's current generation, built and saved if missing
+    (None if it is missing and ``build`` is False).
 
     ``progress(message)`` hears when the index has to be built (once per generation).
     If the store folder is not writable the index is built in memory only.
@@ -495,6 +496,8 @@ def open_index(store_dir: str | os.PathLike, *, progress=None) -> AnalysisIndex:
     if index is not None:
         index.generation = gen
         return index
+    if not build:
+        return None
     say = progress or (lambda message: None)
     say(f"building the analysis index of {gen.store} (once per load): network")
     graph = _wrap(open_store(gen.folder))

@@ -107,6 +107,7 @@ ckr:r1 a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:prod
     store = tmp_path / "store"
     load_into_store(store, [data], validate=False)
     said = []
+    assert open_index(store, progress=said.append, build=False) is None and said == []  # not built
     idx = open_index(store, progress=said.append)
     first = current_generation(store).index_file
     assert first.is_file() and said and "building the analysis index" in said[0]
@@ -114,7 +115,9 @@ ckr:r1 a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:prod
     assert idx.dominated("https://w3id.org/cluster-kg/id/a") == ["https://w3id.org/cluster-kg/id/b"]
 
     said.clear()
-    open_index(store, progress=said.append)
+    assert open_index(store, progress=said.append).generation.index_file == first
+    assert open_index(store, build=False).dominated("https://w3id.org/cluster-kg/id/a") == [
+        "https://w3id.org/cluster-kg/id/b"]
     assert said == []  # read, not built
 
     more = tmp_path / "e.ttl"
