@@ -555,45 +555,45 @@ def worker_analyses(store: str) -> dict:
         steps[key] = {"s": time.perf_counter() - start, "peak_mb": _peak_mb(), "info": info or ""}
 
     def open_():
-        from kg.store import open_graph
+        from kg.rdf.graph import open_graph
 
         env["graph"] = open_graph(store=store)
 
     def projection():
-        from kg.network import supply_network
+        from kg.network.project import supply_network
 
         G = env["G"] = supply_network(env["graph"], evidence=False)  # as `kg risk` projects
         return f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
 
     def essential():
-        from kg.esri import essential_map
+        from kg.network.scheme import essential_map
 
         env["scheme"] = essential_map(env["graph"])
 
     def dominators():
-        from kg.risk import dominator_tree
+        from kg.analysis.dominance import dominator_tree
 
         T = env["tree"] = dominator_tree(env["G"])
         return f"{sum(1 for v in T.count if T.count[v] > 0):,} nodes dominate others"
 
     def pagerank():
-        from kg.centrality import pagerank as pr
+        from kg.analysis.centrality import pagerank as pr
 
         pr(env["G"])
 
     def betweenness():
-        from kg.centrality import betweenness as bc
+        from kg.analysis.centrality import betweenness as bc
 
         return bc(env["G"])[1]
 
     def concentration():
-        from kg.concentration import concentration as conc
+        from kg.analysis.concentration import concentration as conc
 
         rows = conc(env["G"], essential=env.get("scheme"))
         return f"{len(rows):,} customer-input rows, {sum(r.sole_supplier for r in rows):,} sole-supplier"
 
     def esri():
-        from kg.esri import esri as run
+        from kg.analysis.esri.ranking import esri as run
 
         G = env["G"]
         firms = sorted(n for n in G if G.degree(n) > 0)
@@ -601,26 +601,26 @@ def worker_analyses(store: str) -> dict:
         return f"{len(res)} of {len(firms):,} linked nodes computed"
 
     def tiers_up():
-        from kg.tiers import suppliers
+        from kg.analysis.tiers import suppliers
 
         t = suppliers(env["G"], env["firm"])
         return f"{len(t.entries):,} firms in {max((e.tier for e in t.entries), default=0)} tiers"
 
     def tiers_down():
-        from kg.tiers import customers
+        from kg.analysis.tiers import customers
 
         t = customers(env["G"], env["hub"])
         return f"{len(t.entries):,} firms in {max((e.tier for e in t.entries), default=0)} tiers"
 
     def spof():
-        from kg.risk import single_points_of_failure
+        from kg.analysis.dominance import single_points_of_failure
 
         rows = single_points_of_failure(env["G"])
         env["spof_top"] = rows[0].iri if rows else None
         return f"{len(rows):,} single points of failure"
 
     def whatif():
-        from kg.risk import whatif as run
+        from kg.analysis.whatif import whatif as run
 
         target = env.get("spof_top") or env["firm"]
         w = run(env["G"], [target])
@@ -656,11 +656,11 @@ def worker_baselines(store: str, firm: str, hub: str, sample: int) -> dict:
     """The naive ways: tiers by one query per frontier node, single points of failure by removal."""
     import networkx as nx
 
-    from kg.network import supply_network
-    from kg.ontology import sparql_prologue
-    from kg.risk import dominator_tree
-    from kg.store import open_graph
-    from kg.tiers import customers, suppliers
+    from kg.network.project import supply_network
+    from kg.vocab.namespaces import sparql_prologue
+    from kg.analysis.dominance import dominator_tree
+    from kg.rdf.graph import open_graph
+    from kg.analysis.tiers import customers, suppliers
 
     graph = open_graph(store=store)
     G = supply_network(graph)

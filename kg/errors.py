@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+
 class KGError(Exception):
     """Base of every error a user can cause (bad file, bad query, unknown name)."""
 
@@ -69,3 +70,20 @@ class UnknownCluster(UnknownName):
         self.known = known
         hint = f" Known clusters: {', '.join(known)}." if known else ""
         self.args = (f"no cluster, region or park is called {name!r}.{hint}",)
+
+
+class GenerateError(KGError, ValueError):
+    """The generator cannot do what was asked (too few firms, unknown file format)."""
+
+
+class UnknownFormat(KGError):
+    """A report file name whose extension is not .md, .html or .json."""
+
+
+class UnsupportedShape(KGError):
+    """The shapes use a SHACL feature that the ``"sparql"`` engine does not compile."""
+
+
+class ViewError(KGError):
+    """A view cannot be built as asked (unknown option, conflicting scope)."""
+

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.centrality import betweenness, centrality, degree, pagerank
-from kg.network import network_from_edges
-from kg.store import open_graph
+from kg.analysis.centrality import betweenness, centrality, degree, pagerank
+from kg.network.model import network_from_edges
+from kg.rdf.graph import open_graph
 
 
 def scores(result):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .
@@ -225,7 +225,7 @@ def test_load_reports_progress_on_stderr_for_large_files(runner, tmp_path):
     big.write_text("".join(f"<http://e/s{i}> <http://e/p> <http://e/o> .\n" for i in range(120_000)), encoding="utf-8")
     result = run(runner, "load", str(big), "--store", str(tmp_path / "s"), "--no-validate", "--format", "csv")
     assert result.exit_code == 0, result.output
-    from kg.store import count_triples, open_graph
+    from kg.rdf.graph import count_triples, open_graph
 
     ontology = count_triples(open_graph([], ontology=True))
     assert result.stdout.splitlines()[1] == f"{tmp_path / 's'},1,{120_000 + ontology},True,False"
@@ -258,7 +258,7 @@ def test_validate_prints_file_line_node_label_message(runner, tmp_path):
 def test_validate_bundled_data_passes(runner):
     result = run(runner, "validate")
     assert result.exit_code == 0, result.output
-    data = Path(__file__).resolve().parent.parent / "data"
+    data = Path(__file__).resolve().parent.parent / "kg" / "data"  # package data since the restructure
     assert result.output == (  # no article names Guangyuan's province: a warning, not an error
         f"{data}/guangyuan.ttl:28: warning: ckr:guangyuan (Guangyuan): This province, city or county has no"
         " ckg:partOf: name the region that contains it if a source states it.\n"
@@ -270,9 +270,10 @@ def test_info_counts_match_a_plain_rdflib_count(runner):
     """Counts by class from `kg info` equal rdflib's own count over the data and ontology files."""
     from rdflib import RDF, Graph
 
-    from kg.ontology import CKG
-    from kg.store import default_data_paths, ontology_paths
-    from kg.summary import INSTANCE_CLASSES
+    from kg.vocab.terms import CKG
+    from kg.rdf.formats import default_data_paths
+    from kg.vocab.files import ontology_paths
+    from kg.services.info import INSTANCE_CLASSES
 
     plain = Graph()
     for path in [*ontology_paths(), *default_data_paths()]:

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 DATA = """
 @prefix ckg: <https://w3id.org/cluster-kg/ontology#> .

@@ -16,7 +16,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 TTL = """@prefix ckg:  <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckp:  <https://w3id.org/cluster-kg/product/> .
@@ -223,9 +223,9 @@ def test_report_refuses_an_unknown_extension(data, tmp_path):
 
 
 def test_depends_table_shortens_a_long_list_of_assumptions(data, monkeypatch):
-    import kg.cli
+    import kg.render.rows
 
-    monkeypatch.setattr(kg.cli, "CARD_ASSUMPTIONS", 2)  # the mill's card has 3
+    monkeypatch.setattr(kg.render.rows, "CARD_ASSUMPTIONS", 2)  # the mill's card has 3
     lines = run(data, "depends", "Mill").output.splitlines()
     notes = [" ".join(line.split()[1:]) for line in lines if line.startswith("assumption")]
     assert notes == [

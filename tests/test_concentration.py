@@ -22,19 +22,14 @@ import math
 import networkx as nx
 import pytest
 
-from kg.concentration import (
-    Concentration,
-    SupplierShare,
-    concentration,
-    hhi,
-    input_groups,
-    left_sum,
-    product_shares,
-    segment_sums,
-    sole_supplier_links,
-    supply_table,
-)
-from kg.esri import EssentialMap
+from kg.analysis.concentration import concentration, sole_supplier_links
+
+from kg.analysis.shares import Concentration, SupplierShare, hhi, product_shares
+
+from kg.network.arrays import input_groups, supply_table
+
+from kg.utils.arrays import left_sum, segment_sums
+from kg.network.scheme import EssentialMap
 
 
 def approx(x):

@@ -6,9 +6,11 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.ontology import CKG, SEEDS_DIR
-from kg.query import run_query
-from kg.store import default_data_paths, open_graph
+from kg.vocab.terms import CKG
+SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"  # the seed articles beside the checkout
+from kg.rdf.query import run_query
+from kg.rdf.formats import default_data_paths
+from kg.rdf.graph import open_graph
 
 DATA_FILES = default_data_paths()
 
@@ -59,7 +61,7 @@ def test_no_fact_without_source(graph):
 
 
 def _canned(name):
-    from kg.query import canned_query
+    from kg.rdf.query import canned_query
 
     return canned_query(name).text
 
@@ -113,7 +115,7 @@ def test_numbers_are_normalised_and_keep_their_wording(graph):
 
 
 def test_aliases_resolve_to_one_firm(graph):
-    from kg.names import resolve
+    from kg.lookup.names import resolve
 
     for alias in ["Weiqiao venture group", "Weiqiao entrepreneurial group", "魏桥创业集团", "WEIQIAO VENTURE GROUP"]:
         assert resolve(graph, alias).iri.endswith("/weiqiao-group"), alias

@@ -8,11 +8,12 @@ import random
 import networkx as nx
 import pytest
 
-from kg import engine as E
-from kg.centrality import betweenness as ranked_betweenness
-from kg.centrality import centrality
-from kg.network import network_from_edges
-from kg.risk import dominator_tree, whatif
+from kg.analysis import backend as E
+from kg.analysis.centrality import betweenness as ranked_betweenness
+from kg.analysis.centrality import centrality
+from kg.network.model import network_from_edges
+from kg.analysis.dominance import dominator_tree
+from kg.analysis.whatif import whatif
 
 
 def _random_graph() -> nx.DiGraph:

@@ -92,20 +92,13 @@ import networkx as nx
 import pytest
 
 from kg.errors import UnknownName
-from kg.esri import (
-    CompiledModel,
-    EssentialMap,
-    NoteTable,
-    affected,
-    assumptions,
-    candidates,
-    cascade,
-    esri,
-    essential_map,
-    prepare,
-    propagate,
-)
-from kg.risk import dominator_tree
+from kg.analysis.esri.cascade import affected, assumptions, cascade, propagate
+from kg.analysis.esri.compile import prepare
+from kg.analysis.esri.model import CompiledModel
+from kg.analysis.esri.notes import NoteTable
+from kg.analysis.esri.ranking import candidates, esri
+from kg.network.scheme import EssentialMap, essential_map
+from kg.analysis.dominance import dominator_tree
 
 WEIGHTS = {"A": 1, "B": 1, "C": 1, "D": 1, "E": 1, "F": 4, "P": 1}
 PRODUCTS = {
@@ -325,8 +318,8 @@ def test_unknown_firm_is_a_typed_error(net):
 
 
 def test_essential_map_from_the_product_scheme():
-    from kg.ontology import CKP
-    from kg.store import open_graph
+    from kg.vocab.terms import CKP
+    from kg.rdf.graph import open_graph
 
     m = essential_map(open_graph([], ontology=True))
     p = {
@@ -367,7 +360,7 @@ def test_essential_map_from_the_product_scheme():
 
 
 def test_cohort_of_unknown_size_is_flagged():
-    from kg.network import network_from_edges
+    from kg.network.model import network_from_edges
 
     g = network_from_edges([("w", "c")], kind={"c": "cohort"})
     (w,) = esri(g, firms=["w"])
@@ -376,10 +369,12 @@ def test_cohort_of_unknown_size_is_flagged():
 
 def test_bundled_data_weiqiao_is_the_single_point_of_failure():
     """What the articles must show: Weiqiao carries Zouping's deep processors and Innovation Metal."""
-    from kg.network import cluster_members, supply_network
-    from kg.ontology import CKR
-    from kg.report import dependency_card, neighbourhood
-    from kg.store import open_graph
+    from kg.lookup.clusters import cluster_members
+    from kg.network.project import supply_network
+    from kg.vocab.terms import CKR
+    from kg.network.model import neighbourhood
+    from kg.services.card import dependency_card
+    from kg.rdf.graph import open_graph
 
     graph = open_graph()
     scheme = essential_map(graph)
@@ -724,7 +719,7 @@ def test_reachable_finds_what_scipy_breadth_first_order_finds():
     import scipy.sparse as sp
     from scipy.sparse.csgraph import breadth_first_order
 
-    from kg.esri import reachable
+    from kg.analysis.esri.cascade import reachable
 
     rng = np.random.default_rng(7)
     for n, m in [(1, 0), (5, 0), (30, 40), (200, 150), (200, 900)]:
@@ -741,7 +736,7 @@ def test_demand_lists_are_the_supply_lists_transposed():
     # a -> b, a -> c, b -> c (nodes numbered in IRI order: a 0, b 1, c 2)
     import networkx as nx
 
-    from kg.esri import prepare
+    from kg.analysis.esri.compile import prepare
 
     g = nx.DiGraph()
     for s, c in [("a", "b"), ("a", "c"), ("b", "c")]:
@@ -755,7 +750,7 @@ def test_demand_lists_are_the_supply_lists_transposed():
 def test_row_products_add_each_row_left_to_right():
     import numpy as np
 
-    from kg.esri import RowProduct
+    from kg.utils.arrays import RowProduct
 
     rng = np.random.default_rng(7)
     n_rows, n_cols = 40, 30

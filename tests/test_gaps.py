@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import UnknownCluster
-from kg.gaps import gaps, product_stages
-from kg.store import open_graph
+from kg.analysis.gaps import gaps
+from kg.network.scheme import product_stages
+from kg.rdf.graph import open_graph
 
 DATA = """
 @prefix ckg:  <https://w3id.org/cluster-kg/ontology#> .

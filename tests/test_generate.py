@@ -15,24 +15,15 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.generate import (
-    CAPACITY,
-    FIRM_SUFFIXES,
-    GROUP_SUFFIXES,
-    MIN_FIRMS,
-    PLACE_A,
-    PLACE_B,
-    STAGE_WEIGHTS,
-    TRADE,
-    GenerateError,
-    format_for,
-    generate,
-    progress_steps,
-    write_graph,
-)
-from kg.ontology import PREFIXES
-from kg.store import derived_triples, graph_from_sources, ontology_paths, parse_file, parse_files
+from kg.cli.main import cli
+from kg.errors import GenerateError
+from kg.synth.generate import format_for, generate, progress_steps, write_graph
+from kg.synth.params import CAPACITY, FIRM_SUFFIXES, GROUP_SUFFIXES, MIN_FIRMS, PLACE_A, PLACE_B, STAGE_WEIGHTS, TRADE
+from kg.vocab.namespaces import PREFIXES
+from kg.rdf.derive import derived_triples
+from kg.rdf.formats import parse_file, parse_files
+from kg.rdf.local import graph_from_sources
+from kg.vocab.files import ontology_paths
 
 CKG, CKP, CKR = PREFIXES["ckg"], PREFIXES["ckp"], PREFIXES["ckr"]
 RDF_TYPE = PREFIXES["rdf"] + "type"

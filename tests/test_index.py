@@ -3,9 +3,11 @@
 import pytest
 
 from kg.errors import AmbiguousName, UnknownName
-from kg.index import FORMAT, build_index, current_generation, load_index, open_index, save_index
-from kg.network import network_from_edges
-from kg.store import load_into_store
+from kg.rdf.generations import current_generation
+from kg.services.index import build_index, load_index, open_index, save_index
+from kg.services.index_reader import FORMAT
+from kg.network.model import network_from_edges
+from kg.ingest.load import load_into_store
 
 PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .
@@ -87,7 +89,7 @@ def test_save_and_load_round_trip_and_format_check(tmp_path):
 
 
 def test_an_index_written_with_the_sources_cited_still_loads(tmp_path):
-    from kg.esri import pack_strings
+    from kg.utils.arrays import pack_strings
 
     idx = build_index(diamond(), entities=ENTITIES)
     assert "cited" not in idx.arrays  # no longer written: kg view cites the links it draws
@@ -150,10 +152,10 @@ def card_parts(card):
 
 
 def test_cards_from_the_index_equal_cards_from_the_whole_network():
-    from kg.esri import essential_map
-    from kg.network import supply_network
-    from kg.report import dependency_card
-    from kg.store import open_graph
+    from kg.network.scheme import essential_map
+    from kg.network.project import supply_network
+    from kg.services.card import dependency_card
+    from kg.rdf.graph import open_graph
 
     graph = open_graph()  # the bundled clusters
     G, scheme = supply_network(graph), essential_map(graph)
@@ -166,11 +168,11 @@ def test_cards_from_the_index_equal_cards_from_the_whole_network():
 
 
 def test_cards_on_a_generated_network_equal_the_whole_network_ones(tmp_path):
-    from kg.esri import essential_map
-    from kg.generate import generate
-    from kg.network import supply_network
-    from kg.report import dependency_card
-    from kg.store import open_graph
+    from kg.network.scheme import essential_map
+    from kg.synth.generate import generate
+    from kg.network.project import supply_network
+    from kg.services.card import dependency_card
+    from kg.rdf.graph import open_graph
 
     path = tmp_path / "g.nt"
     path.write_text("".join(generate(120, seed=3)), encoding="utf-8")
@@ -184,15 +186,17 @@ def test_cards_on_a_generated_network_equal_the_whole_network_ones(tmp_path):
 
 
 def test_a_large_network_ranks_among_the_candidates(monkeypatch):
-    import kg.index
+    import kg.services.index
+    import kg.services.index_reader
 
     # a → b → c, a → d: ESRI (firm count, 4 nodes, all inputs non-essential and unshared):
     # a: a, b, c, d all fail → 1.0; b: b and c fail, a loses half its sales → (2 + 0.5) / 4;
     # c: c fails, b loses all its sales (its only customer), a half → (1 + 1 + 0.5) / 4;
     # d: d fails, a loses half → 1.5 / 4
     G = network_from_edges([("a", "b"), ("b", "c"), ("a", "d")])
-    monkeypatch.setattr(kg.index, "EXACT_RISK_LIMIT", 2)
-    monkeypatch.setattr(kg.index, "RISK_TOP", 2)
+    monkeypatch.setattr(kg.services.index, "EXACT_RISK_LIMIT", 2)
+    monkeypatch.setattr(kg.services.index, "RISK_TOP", 2)
+    monkeypatch.setattr(kg.services.index_reader, "EXACT_RISK_LIMIT", 2)
     idx = build_index(G)
     assert [idx.nodes[i] for i in idx.arrays["ranked"]] == ["a", "b"]  # the 2 candidates: a dominates 3, b 1
     card = idx.esri_card("d")
@@ -207,11 +211,13 @@ def test_a_large_network_ranks_among_the_candidates(monkeypatch):
 
 
 def test_a_firm_links_network_gives_the_same_card_as_the_whole_network(tmp_path):
-    from kg.esri import essential_map
-    from kg.index import firm_links_network
-    from kg.network import supply_network
-    from kg.report import dependency_card
-    from kg.store import _wrap, default_data_paths, open_store
+    from kg.network.scheme import essential_map
+    from kg.services.card import firm_links_network
+    from kg.network.project import supply_network
+    from kg.services.card import dependency_card
+    from kg.rdf.formats import default_data_paths
+    from kg.rdf.generations import open_store
+    from kg.rdf.local import wrap as _wrap
 
     store = tmp_path / "store"
     load_into_store(store, default_data_paths(), validate=False)  # the bundled clusters

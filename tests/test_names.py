@@ -3,8 +3,8 @@
 import pytest
 
 from kg.errors import AmbiguousName, UnknownName
-from kg.names import find, normalise, resolve
-from kg.store import open_graph
+from kg.lookup.names import find, normalise, resolve
+from kg.rdf.graph import open_graph
 
 TINY = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .

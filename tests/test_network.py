@@ -6,16 +6,10 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import AmbiguousName, UnknownCluster
-from kg.network import (
-    as_network,
-    cluster_members,
-    group_links,
-    known_clusters,
-    network_from_edges,
-    resolve_cluster,
-    supply_network,
-)
-from kg.store import open_graph
+from kg.lookup.clusters import cluster_members, known_clusters, resolve_cluster
+from kg.network.model import network_from_edges
+from kg.network.project import as_network, group_links, supply_network
+from kg.rdf.graph import open_graph
 
 PREFIX = """
 @prefix ckg:  <https://w3id.org/cluster-kg/ontology#> .
@@ -270,7 +264,7 @@ def test_named_graph_on_oxigraph_goes_through_rdflib(tmp_path):
 
 def test_select_gives_the_same_rows_on_both_paths(tmp_path):
     query = "SELECT ?r ?share WHERE { ?r ckg:share ?share }"
-    from kg.store import select
+    from kg.rdf.graph import select
 
     ox = list(select(load(tmp_path, DATA, "oxigraph"), query))
     rd = list(select(load(tmp_path, DATA, "rdflib"), query))

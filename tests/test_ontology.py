@@ -1,4 +1,4 @@
-"""kg.ontology: the namespaces as strings need no rdflib; the rdflib ones are made on first use.
+"""kg.vocab: the namespaces as strings need no rdflib; the rdflib ones are made on first use.
 
 `kg depends` on a store needs neither rdflib nor scipy (0.1 s of imports each).
 """
@@ -9,10 +9,11 @@ import sys
 
 import pytest
 
-import kg.names
-import kg.network
-import kg.ontology
-from kg.ontology import CKG, CKG_NS, PREFIXES
+import kg.lookup.names
+import kg.network.reads
+import kg.vocab.terms
+from kg.vocab.namespaces import CKG_NS, PREFIXES
+from kg.vocab.terms import CKG
 
 ABOUT_ALPHA = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .
@@ -31,7 +32,7 @@ def _local_names(iris):
 
 def test_the_type_iris_written_as_strings_are_terms_of_the_closed_namespace():
     # CKG fails on a misspelt term; the string constants must not lose that check
-    names = _local_names([*kg.network._KIND_BY_TYPE, *kg.network._AGENT_TYPES, *(iri for iri, _ in kg.names.KINDS)])
+    names = _local_names([*kg.network.reads.KIND_BY_TYPE, *kg.network.reads.AGENT_TYPES, *(iri for iri, _ in kg.lookup.names.KINDS)])
     assert len(names) == 20
     for name in names:
         assert str(getattr(CKG, name)) == CKG_NS + name
@@ -42,9 +43,9 @@ def test_the_type_iris_written_as_strings_are_terms_of_the_closed_namespace():
 def test_prefixes_are_the_rdflib_namespaces():
     assert PREFIXES["ckg"] == str(CKG._NS)
     for prefix, name in [("ckp", "CKP"), ("ckr", "CKR"), ("ckgu", "CKGU"), ("qudt", "QUDT"), ("unit", "UNIT")]:
-        assert PREFIXES[prefix] == str(getattr(kg.ontology, name))
+        assert PREFIXES[prefix] == str(getattr(kg.vocab.terms, name))
     with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
-        kg.ontology.Nope  # noqa: B018
+        kg.vocab.terms.Nope  # noqa: B018
 
 
 def _imported(code: str) -> list[str]:
@@ -55,14 +56,15 @@ def _imported(code: str) -> list[str]:
 
 
 def test_the_analysis_modules_import_without_rdflib():
-    assert _imported("import kg.cli, kg.network, kg.index, kg.esri, kg.report, kg.names, kg.store, "
-                     "kg.concentration, kg.risk") == []
-    assert _imported("from kg.ontology import CKG") == ["rdflib"]
+    assert _imported("import kg.cli, kg.network.project, kg.services.index, kg.analysis.esri.ranking, "
+                     "kg.services.report, kg.lookup.names, kg.rdf.graph, kg.analysis.concentration, "
+                     "kg.analysis.dominance") == []
+    assert _imported("from kg.vocab.terms import CKG") == ["rdflib"]
 
 
 def test_kg_depends_on_a_store_with_its_index_imports_neither_rdflib_nor_scipy(tmp_path):
-    from kg.index import open_index
-    from kg.store import load_into_store
+    from kg.services.index import open_index
+    from kg.ingest.load import load_into_store
 
     data = tmp_path / "d.ttl"
     data.write_text(ABOUT_ALPHA, encoding="utf-8")

@@ -3,8 +3,8 @@
 import pytest
 
 from kg.errors import QueryError, QueryRefused
-from kg.query import bind_values, canned_queries, check_query, run_query
-from kg.store import open_graph
+from kg.rdf.query import bind_values, canned_queries, check_query, run_query
+from kg.rdf.graph import open_graph
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_every_canned_query_is_described_and_runs():
 def test_canned_suppliers_of_one_firm():
     from rdflib import URIRef
 
-    from kg.query import canned_query
+    from kg.rdf.query import canned_query
 
     g = open_graph()
     firm = URIRef("https://w3id.org/cluster-kg/id/boeing")

@@ -19,11 +19,11 @@ from click.testing import CliRunner
 from rdflib import Literal
 from rdflib.compare import isomorphic
 
-from kg.cli import cli
+from kg.cli.main import cli
 from kg.errors import QueryRefused, StoreError
-from kg.query import canned_queries, run_query
-from kg.remote import local_copy, open_remote
-from kg.store import count_triples, open_graph
+from kg.rdf.query import canned_queries, run_query
+from kg.rdf.remote import local_copy, open_remote
+from kg.rdf.graph import count_triples, open_graph
 
 PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .
@@ -331,8 +331,8 @@ def test_endpoint_must_be_a_url(runner):
 
 
 def test_supply_network_and_dominators_are_the_same(loaded, embedded):
-    from kg.network import supply_network
-    from kg.risk import dominator_tree, single_points_of_failure
+    from kg.network.project import supply_network
+    from kg.analysis.dominance import dominator_tree, single_points_of_failure
 
     url, _ = loaded
     remote = open_remote(f"{url}/query")
@@ -358,8 +358,8 @@ def test_ask_and_construct(loaded, embedded):
 
 
 def test_select_streams_rows_from_the_server(loaded, embedded):
-    from kg.remote import is_remote
-    from kg.store import select
+    from kg.rdf.remote import is_remote
+    from kg.rdf.graph import select
 
     url, _ = loaded
     remote = open_remote(f"{url}/query")

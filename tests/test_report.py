@@ -17,16 +17,14 @@ import json
 import pytest
 
 from kg.errors import UnknownName
-from kg.network import supply_network
-from kg.report import (
-    UnknownFormat,
-    build_report,
-    dependency_card,
-    render_html,
-    render_markdown,
-    write_report,
-)
-from kg.store import open_graph
+from kg.network.project import supply_network
+from kg.errors import UnknownFormat
+from kg.render.report import write_report
+from kg.render.report_html import render_html
+from kg.render.report_md import render_markdown
+from kg.services.card import dependency_card
+from kg.services.report import build_report
+from kg.rdf.graph import open_graph
 
 TTL = """
 @prefix ckg:  <https://w3id.org/cluster-kg/ontology#> .
@@ -190,7 +188,7 @@ def test_unknown_extension_is_a_typed_error(report, tmp_path):
 
 
 def test_dependency_card(graph):
-    from kg.esri import essential_map
+    from kg.network.scheme import essential_map
 
     net = supply_network(graph)
     card = dependency_card(net, "http://example.org/mill", essential=essential_map(graph))

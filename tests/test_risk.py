@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import UnknownName
-from kg.network import network_from_edges, supply_network
-from kg.risk import dominator_tree, dominators_of, single_points_of_failure, whatif
-from kg.store import open_graph
+from kg.network.model import network_from_edges
+from kg.network.project import supply_network
+from kg.analysis.dominance import dominator_tree, dominators_of, single_points_of_failure
+from kg.analysis.whatif import whatif
+from kg.rdf.graph import open_graph
 
 
 def spof(G, **kw):

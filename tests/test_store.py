@@ -7,15 +7,11 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg.errors import ParseError, StoreError
-from kg.ontology import CKG
-from kg.store import (
-    count_triples,
-    expand_paths,
-    load_into_store,
-    open_graph,
-    parse_file,
-    write_atomic,
-)
+from kg.vocab.terms import CKG
+from kg.ingest.load import load_into_store
+from kg.rdf.formats import expand_paths, parse_file
+from kg.rdf.graph import count_triples, open_graph
+from kg.utils.files import write_atomic
 
 PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .
@@ -105,7 +101,7 @@ def test_store_load_is_all_or_nothing(tmp_path):
 
 
 def test_second_writer_gets_a_clear_error(tmp_path):
-    from kg.store import _writer_lock
+    from kg.rdf.generations import writer_lock as _writer_lock
 
     store_dir = tmp_path / "store"
     with _writer_lock(store_dir):
@@ -150,7 +146,7 @@ def test_kill_9_during_a_load_leaves_the_store_as_it_was(tmp_path):
     with open(big, "w", encoding="utf-8") as f:  # about 60 MB: the load takes seconds
         for i in range(600_000):
             f.write(f"<http://e/s{i}> <http://e/p> \"a longer literal value number {i} to make the file big\" .\n")
-    script = f"from kg.store import load_into_store; load_into_store({str(store_dir)!r}, [{str(big)!r}], validate=False)"
+    script = f"from kg.ingest.load import load_into_store; load_into_store({str(store_dir)!r}, [{str(big)!r}], validate=False)"
     proc = subprocess.Popen([sys.executable, "-c", script])
     deadline = time.monotonic() + 60
     while not list(store_dir.glob("gen-*/CURRENT")) or len(list(store_dir.glob("gen-*"))) < 2:
@@ -168,7 +164,7 @@ def test_kill_9_during_a_load_leaves_the_store_as_it_was(tmp_path):
 
 
 def test_round_trip_through_a_persistent_store_is_isomorphic(tmp_path):
-    from kg.store import default_data_paths
+    from kg.rdf.formats import default_data_paths
 
     memory = open_graph()
     load_into_store(tmp_path / "s", default_data_paths(), validate=False)
@@ -241,9 +237,12 @@ def nt_line(s, p, o):
 @pytest.fixture
 def bulk_everything(monkeypatch):
     """Send files of every size through the bulk loader, as big files go."""
-    import kg.store
+    import kg.ingest.load
+    import kg.rdf.bulk
+    import kg.rdf.shortcuts
 
-    monkeypatch.setattr(kg.store, "BULK_MIN_BYTES", 0)
+    monkeypatch.setattr(kg.rdf.bulk, "BULK_MIN_BYTES", 0)
+    monkeypatch.setattr(kg.ingest.load, "BULK_MIN_BYTES", 0)
 
 
 def filler(n, start=0):
@@ -272,7 +271,7 @@ def test_bulk_load_parse_error_in_the_middle_of_turtle_names_the_line(tmp_path, 
 
 
 def test_statements_are_counted_exactly_across_blocks():
-    from kg.store import _NTriplesLines
+    from kg.rdf.shortcuts import NTriplesLines as _NTriplesLines
 
     text = (
         b"# comment\n\n   \n<a:s> <a:p> <a:o> .\r\n  <a:s> <a:p> <a:q> . # end\n\t# indented comment\n"
@@ -287,12 +286,14 @@ def test_statements_are_counted_exactly_across_blocks():
 
 
 def test_progress_of_a_bulk_load(tmp_path, bulk_everything, monkeypatch):
-    import kg.store
-    from kg.store import load_file
+    import kg.ingest.load
+    import kg.rdf.bulk
+    import kg.rdf.shortcuts
+    from kg.rdf.bulk import load_file
 
-    monkeypatch.setattr(kg.store, "PROGRESS_EVERY", 1000)
-    monkeypatch.setattr(kg.store, "BLOCK", 16 * 1024)
-    monkeypatch.setattr(kg.store, "PROGRESS_BYTES", 100_000)
+    monkeypatch.setattr(kg.rdf.bulk, "PROGRESS_EVERY", 1000)
+    monkeypatch.setattr(kg.rdf.bulk, "BLOCK", 16 * 1024)
+    monkeypatch.setattr(kg.rdf.bulk, "PROGRESS_BYTES", 100_000)
     nt = write(tmp_path, "big.nt", "# header\n" + filler(10_000))
     ttl = write(tmp_path, "big.ttl", filler(10_000))
     import pyoxigraph as ox
@@ -313,7 +314,7 @@ def test_progress_of_a_bulk_load(tmp_path, bulk_everything, monkeypatch):
 
 def test_store_load_derives_shortcuts_from_the_file_text_as_sparql_does(tmp_path, bulk_everything):
     """The derived triples of a new store come from the lines of its N-Triples files."""
-    from kg.store import _Shortcuts
+    from kg.rdf.shortcuts import Shortcuts as _Shortcuts
 
     e = "http://e/"
     lines = [
@@ -354,7 +355,7 @@ def test_store_load_derives_shortcuts_from_the_file_text_as_sparql_does(tmp_path
     ],
 )
 def test_store_load_lets_sparql_derive_what_the_text_cannot_say(tmp_path, bulk_everything, line):
-    from kg.store import _Shortcuts
+    from kg.rdf.shortcuts import Shortcuts as _Shortcuts
 
     text = LINK_NT + line
     shortcuts = _Shortcuts()
@@ -405,11 +406,13 @@ def test_blank_node_labels_are_local_to_each_file_of_a_store_load(tmp_path, bulk
 
 def test_a_failure_while_feeding_the_bulk_loader_adds_nothing(tmp_path, bulk_everything, monkeypatch):
     """Not a file cut short: an error in the thread that reads the file stops the load."""
-    import kg.store
+    import kg.ingest.load
+    import kg.rdf.bulk
+    import kg.rdf.shortcuts
 
     load_into_store(tmp_path / "store", [write(tmp_path, "l.ttl", LINK)], validate=False)
     before = count_triples(open_graph(store=tmp_path / "store"))
-    monkeypatch.setattr(kg.store, "BLOCK", 4096)
+    monkeypatch.setattr(kg.rdf.bulk, "BLOCK", 4096)
     fed = []
 
     def feed(self, block):
@@ -417,15 +420,15 @@ def test_a_failure_while_feeding_the_bulk_loader_adds_nothing(tmp_path, bulk_eve
         if len(fed) == 3:
             raise OSError("disk on fire")
 
-    monkeypatch.setattr(kg.store._NTriplesLines, "feed", feed)
+    monkeypatch.setattr(kg.rdf.shortcuts.NTriplesLines, "feed", feed)
     with pytest.raises(ParseError, match="disk on fire"):
         load_into_store(tmp_path / "store", [write(tmp_path, "big.nt", filler(2000))], validate=False)
     assert count_triples(open_graph(store=tmp_path / "store")) == before
 
 
 def test_load_progress_lines_on_stderr(capsys):
-    from kg.cli import _load_progress
-    from kg.store import LoadProgress
+    from kg.cli.main import _load_progress
+    from kg.rdf.bulk import LoadProgress
 
     report = _load_progress()  # not a terminal: a line a million triples, one when a large file is done
     report(LoadProgress("big.nt", 999_999, 50_000_000, 200_000_000, 2.0, False))
@@ -459,17 +462,20 @@ def test_a_later_load_derives_with_what_the_store_holds(tmp_path, bulk_everythin
 def _subjects(store_dir, predicate):
     import pyoxigraph as ox
 
-    from kg.store import open_store
+    from kg.rdf.generations import open_store
 
     return sorted(q.subject.value for q in open_store(store_dir).quads_for_pattern(None, ox.NamedNode(predicate), None))
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["one-transaction", "bulk-loader"])
 def test_lenient_load_takes_the_iris_a_strict_load_refuses(tmp_path, monkeypatch, bulk):
-    import kg.store
+    import kg.ingest.load
+    import kg.rdf.bulk
+    import kg.rdf.shortcuts
 
     if bulk:
-        monkeypatch.setattr(kg.store, "BULK_MIN_BYTES", 0)
+        monkeypatch.setattr(kg.rdf.bulk, "BULK_MIN_BYTES", 0)
+    monkeypatch.setattr(kg.ingest.load, "BULK_MIN_BYTES", 0)
     trusted = write(tmp_path, "trusted.nt", nt_line("http://e/ok", "http://e/p", "http://e/o")
                     + nt_line("http://e/a b", "http://e/p", "http://e/o"))  # a space: not an IRI
     with pytest.raises(ParseError) as e:
@@ -484,10 +490,13 @@ def test_lenient_load_takes_the_iris_a_strict_load_refuses(tmp_path, monkeypatch
 @pytest.mark.parametrize("bulk", [False, True], ids=["one-transaction", "bulk-loader"])
 def test_lenient_load_derives_shortcuts_of_unchecked_iris_too(tmp_path, monkeypatch, bulk):
     # the derived triple <a> suppliesTo <…b> carries the relative IRI on: its load is lenient too
-    import kg.store
+    import kg.ingest.load
+    import kg.rdf.bulk
+    import kg.rdf.shortcuts
 
     if bulk:
-        monkeypatch.setattr(kg.store, "BULK_MIN_BYTES", 0)
+        monkeypatch.setattr(kg.rdf.bulk, "BULK_MIN_BYTES", 0)
+    monkeypatch.setattr(kg.ingest.load, "BULK_MIN_BYTES", 0)
     ns = "https://w3id.org/cluster-kg/id/"
     trusted = write(tmp_path, "trusted.nt", nt_line(ns + "r", RDF_TYPE, CKG_NS + "SupplyRelation")
                     + nt_line(ns + "r", CKG_NS + "supplier", "a") + nt_line(ns + "r", CKG_NS + "customer", ns + "b"))
@@ -500,7 +509,7 @@ def test_cli_lenient_load_and_its_limits(tmp_path):
 
     from click.testing import CliRunner
 
-    from kg.cli import cli
+    from kg.cli.main import cli
 
     trusted = write(tmp_path, "trusted.nt", nt_line("http://e/a b", "http://e/p", "http://e/o"))
     runner = CliRunner()

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import UnknownName
-from kg.network import network_from_edges
-from kg.tiers import customers, suppliers
+from kg.network.model import network_from_edges
+from kg.analysis.tiers import customers, suppliers
 
 
 def rows(t):

@@ -15,17 +15,13 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from test_validate import BAD, GOOD, subjects, write
 
-from kg.generate import generate
-from kg.ontology import SHAPES_FILE
-from kg.store import open_graph
-from kg.validate import (
-    ENGINES,
-    UnsupportedShape,
-    Violation,
-    shape_queries,
-    validate,
-    validate_files,
-)
+from kg.synth.generate import generate
+from kg.vocab.files import SHAPES_FILE
+from kg.rdf.graph import open_graph
+from kg.errors import UnsupportedShape
+from kg.validation.compile import shape_queries
+from kg.validation.shacl import ENGINES, validate, validate_files
+from kg.validation.violations import Violation
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 EX = "http://example.org/"

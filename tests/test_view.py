@@ -7,20 +7,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import view as kv
+from kg.render.view import page as kv
 from kg.errors import KGError, UnknownName
-from kg.store import open_graph
-from kg.view import (
-    PHYSICS_LIMIT,
-    AnalyticsUnavailable,
-    ViewError,
-    build_view,
-    grouped_layout,
-    render_html,
-    script_json,
-    view_from_network,
-    write_view,
-)
+from kg.rdf.graph import open_graph
+from kg.errors import ViewError
+from kg.render.view.build import view_from_network
+from kg.render.view.layout import grouped_layout
+from kg.render.view.model import PHYSICS_LIMIT
+from kg.render.view.page import render_html, script_json, write_view
+from kg.services.view import build_view
 
 PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .
@@ -283,13 +278,6 @@ def test_color_by_risk_uses_esri(tiny):
     assert any(x["type"] == "gradient" for x in v.legend)
 
 
-def test_missing_analytics_module_is_a_typed_error(tiny, monkeypatch):
-    monkeypatch.setattr(kv, "_optional_module", lambda name: None)
-    with pytest.raises(AnalyticsUnavailable, match="kg.risk.dominator_tree"):
-        build_view(tiny, size_by="dominated")
-    assert issubclass(AnalyticsUnavailable, KGError)
-
-
 @pytest.mark.parametrize(
     "kwargs, error",
     [
@@ -460,12 +448,12 @@ def test_page_script_never_parses_data_as_html():
 def test_write_view_is_atomic(tiny, tmp_path, monkeypatch):
     out = tmp_path / "v.html"
     out.write_text("earlier", encoding="utf-8")
-    import kg.store
+    import kg.utils.files
 
     def broken(fd):
         raise OSError("disk full")
 
-    monkeypatch.setattr(kg.store.os, "fsync", broken)
+    monkeypatch.setattr(kg.utils.files.os, "fsync", broken)
     with pytest.raises(OSError):
         write_view(build_view(tiny), out)
     assert out.read_text(encoding="utf-8") == "earlier"
@@ -538,6 +526,6 @@ def test_cli_view_errors_are_clear(runner, tmp_path, args, message):
 
 
 def kv_cli():
-    from kg.cli import cli
+    from kg.cli.main import cli
 
     return cli

@@ -7,9 +7,10 @@ from unittest import mock
 
 import pytest
 
-from kg.network import supply_network
-from kg.store import oxigraph_store
-from kg.view import build_view, neighbourhood_store
+from kg.network.project import supply_network
+from kg.rdf.local import oxigraph_store
+from kg.rdf.subgraph import neighbourhood_store
+from kg.services.view import build_view
 
 DIRECTIONS = ("up", "down", "both")
 EVERYTHING = ("products", "projects", "parks", "institutions")
@@ -95,10 +96,10 @@ def same(graph, firm, *, local=True, **options):
         with pytest.raises(type(e), match=re.escape(str(e))):
             build_view(graph, around=firm, **options)
         return None
-    import kg.network
+    import kg.services.view
 
-    project = kg.network.supply_network
-    with mock.patch("kg.network.supply_network", side_effect=project) as spy:
+    project = kg.services.view.supply_network
+    with mock.patch("kg.services.view.supply_network", side_effect=project) as spy:
         fast = build_view(graph, around=firm, **options)
     assert dataclasses.asdict(fast) == dataclasses.asdict(whole), (firm, options)
     projected = [len(call.args[0]) for call in spy.call_args_list]
@@ -113,23 +114,23 @@ def same(graph, firm, *, local=True, **options):
 def read_alone_whatever_the_share(monkeypatch):
     """Every neighbourhood is read alone here, even one holding most of a small network
     (which a view reads whole: see test_a_large_neighbourhood_reads_the_whole_network)."""
-    import kg.view
+    import kg.rdf.subgraph
 
-    monkeypatch.setattr(kg.view, "LOCAL_MIN", 0)
-    monkeypatch.setattr(kg.view, "LOCAL_SHARE", 1.0)
+    monkeypatch.setattr(kg.rdf.subgraph, "LOCAL_MIN", 0)
+    monkeypatch.setattr(kg.rdf.subgraph, "LOCAL_SHARE", 1.0)
 
 
 @pytest.fixture(scope="module")
 def bundled():
-    from kg.store import open_graph
+    from kg.rdf.graph import open_graph
 
     return open_graph()
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from kg.generate import generate
-    from kg.store import open_graph
+    from kg.synth.generate import generate
+    from kg.rdf.graph import open_graph
 
     path = tmp_path_factory.mktemp("generated") / "g.nt"
     path.write_text("".join(generate(150, seed=5)), encoding="utf-8")
@@ -138,7 +139,7 @@ def generated(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def edges(tmp_path_factory):
-    from kg.store import open_graph
+    from kg.rdf.graph import open_graph
 
     path = tmp_path_factory.mktemp("edges") / "edges.ttl"
     path.write_text(EDGES, encoding="utf-8")
@@ -224,16 +225,16 @@ def test_the_neighbourhood_is_small_and_read_by_a_bounded_number_of_queries(gene
 
 
 def test_only_the_neighbourhood_is_projected(generated, monkeypatch):
-    import kg.network
+    import kg.services.view
 
     sizes = []
-    project = kg.network.supply_network
+    project = kg.services.view.supply_network
 
     def counting(graph, **kwargs):
         sizes.append(len(graph))
         return project(graph, **kwargs)
 
-    monkeypatch.setattr(kg.network, "supply_network", counting)
+    monkeypatch.setattr(kg.services.view, "supply_network", counting)
     whole = len(generated)
     _, firms = linked(generated)
     build_view(generated, around=firms[0])
@@ -270,8 +271,8 @@ def test_the_heading_cites_the_sources_of_the_links_drawn(edges, firm, depth, di
 
 
 def test_a_blank_node_in_the_neighbourhood_reads_the_whole_network(tmp_path):
-    from kg.store import open_graph
-    from kg.view import NotLocal
+    from kg.rdf.graph import open_graph
+    from kg.rdf.subgraph import NotLocal
 
     path = tmp_path / "blank.ttl"
     path.write_text(PREFIXES + """
@@ -287,13 +288,13 @@ ckr:r a ckg:SupplyRelation ; ckg:supplier _:b ; ckg:customer ckr:a .
 
 
 def test_a_large_neighbourhood_reads_the_whole_network(generated, monkeypatch):
-    import kg.view
-    from kg.view import NotLocal
+    import kg.rdf.subgraph
+    from kg.rdf.subgraph import NotLocal
 
     net, firms = linked(generated)
     hub = max(firms, key=lambda n: (net.degree(n), n))
     relations = sum(len(d["relations"]) for _, _, d in net.edges(data=True))
-    monkeypatch.setattr(kg.view, "LOCAL_SHARE", 0.25)
+    monkeypatch.setattr(kg.rdf.subgraph, "LOCAL_SHARE", 0.25)
     with pytest.raises(NotLocal, match=f"of the {relations:,} supply relations are in the neighbourhood"):
         neighbourhood_store(oxigraph_store(generated), hub, depth=3)
     same(generated, hub, depth=3, local=False)
@@ -301,8 +302,8 @@ def test_a_large_neighbourhood_reads_the_whole_network(generated, monkeypatch):
 
 
 def test_a_blank_node_inside_a_blank_node_reads_the_whole_network(tmp_path):
-    from kg.store import open_graph
-    from kg.view import NotLocal
+    from kg.rdf.graph import open_graph
+    from kg.rdf.subgraph import NotLocal
 
     path = tmp_path / "nested.ttl"
     path.write_text(PREFIXES + """
@@ -334,10 +335,12 @@ def test_errors_are_those_of_the_whole_network(edges, name, message):
 def test_cli_on_a_store_draws_the_whole_network_view(tmp_path, indexed):
     from click.testing import CliRunner
 
-    from kg.cli import cli
-    from kg.index import open_index
-    from kg.store import default_data_paths, load_into_store, open_graph
-    from kg.view import page_data
+    from kg.cli.main import cli
+    from kg.services.index import open_index
+    from kg.ingest.load import load_into_store
+    from kg.rdf.formats import default_data_paths
+    from kg.rdf.graph import open_graph
+    from kg.render.view.page import page_data
 
     store = tmp_path / "store"
     load_into_store(store, default_data_paths(), validate=False)  # the bundled clusters

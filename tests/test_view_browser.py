@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.store import open_graph
-from kg.view import build_view, view_from_network, write_view
+from kg.rdf.graph import open_graph
+from kg.render.view.build import view_from_network
+from kg.render.view.page import write_view
+from kg.services.view import build_view
 
 pytestmark = pytest.mark.browser
 
@@ -254,7 +256,7 @@ def large_view(n=3000, label=""):
     (ownership edges are dashed)."""
     import networkx as nx
 
-    from kg.view import Facts
+    from kg.network.facts import Facts
 
     g = nx.DiGraph()
     for i in range(n):

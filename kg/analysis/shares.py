@@ -1,0 +1,172 @@
+"""Input shares and Herfindahl-Hirschman concentration of one customer's suppliers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kg.network.arrays import EPS
+from kg.utils.arrays import left_sum
+
+
+ENGINES = ("numpy", "python")
+
+
+@dataclass(frozen=True)
+class SupplierShare:
+    """One supplier's share of a customer's input."""
+
+    supplier: str
+    label: str
+    share: float  # fraction of the input, stated or split evenly
+    stated: bool  # True when the source states the share
+    share_wording: str | None  # the source's words for a share it gives no number for
+    relations: tuple[str, ...]  # supply relation IRIs behind this share
+    quotes: tuple[str, ...]  # their evidence quotes
+    sources: tuple[str, ...]  # their article file names
+    inferred: bool  # True when every relation behind it is inferred, not stated
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """How concentrated one customer's supply of one input is."""
+
+    customer: str
+    customer_label: str
+    product: str  # the input product, or the input concept when grouped by an EssentialMap
+    product_label: str
+    suppliers: tuple[SupplierShare, ...]  # largest share first
+    shares_stated: bool  # every share stated by a source (none split evenly)
+    coverage: float  # sum of the named suppliers' shares (1.0 unless stated shares leave a rest)
+    hhi: float
+    effective_suppliers: float  # 1 / hhi
+    sole_supplier: bool  # one named supplier provides all of it
+    essential: bool | None  # essential input of the customer (None: no EssentialMap given)
+
+    @property
+    def assumption(self) -> str | None:
+        """What the shares assume where the sources are silent, or None."""
+        guessed = [s for s in self.suppliers if not s.stated]
+        if not guessed:
+            return None
+        who = (
+            "the supplier"
+            if len(self.suppliers) == 1
+            else f"{len(guessed)} of {len(self.suppliers)} suppliers"
+        )
+        return (
+            f"{self.customer_label}: share of {self.product_label} not stated for {who}; "
+            f"{'assumed to be all of it' if len(self.suppliers) == 1 else 'split evenly'}"
+        )
+
+
+def hhi(shares: Iterable[float]) -> float:
+    """Herfindahl–Hirschman index of shares given as fractions (0–1).
+
+    >>> hhi([0.5, 0.5])
+    0.5
+    >>> round(hhi([0.7, 0.3]), 12)
+    0.58
+    >>> hhi([1.0])
+    1.0
+    """
+    return left_sum(s * s for s in shares)
+
+
+def product_shares(stated: Mapping[str, float | None]) -> dict[str, tuple[float, bool]]:
+    """Shares of one input among its suppliers: ``{supplier: (share, stated)}``.
+
+    ``stated`` maps each supplier to the share a source states, or None.
+
+    >>> product_shares({"a": None, "b": None})
+    {'a': (0.5, False), 'b': (0.5, False)}
+    >>> product_shares({"a": 0.6, "b": None, "c": None})
+    {'a': (0.6, True), 'b': (0.2, False), 'c': (0.2, False)}
+    >>> product_shares({"a": 1.5, "b": 0.5, "c": None})
+    {'a': (0.75, True), 'b': (0.25, True), 'c': (0.0, False)}
+    """
+    known = {s: v for s, v in stated.items() if v is not None}
+    unknown = [s for s, v in stated.items() if v is None]
+    total = left_sum(known.values())
+    scale = total if total > 1 + EPS else 1.0
+    rest = max(0.0, 1.0 - total / scale)
+    out = {}
+    for s, v in stated.items():
+        if v is None:
+            out[s] = (rest / len(unknown), False)
+        else:
+            out[s] = (v / scale, True)
+    return out
+
+
+def input_suppliers(network, customer: str) -> dict[str, dict[str, dict]]:
+    """The inputs of ``customer``: ``{product: {supplier: facts}}``.
+
+    ``facts`` holds ``share`` (the largest share stated by any relation of that
+    supplier and product, or None), ``share_wording``, ``relations``, ``quotes``,
+    ``sources`` and ``inferred`` (every relation inferred). Relations without a
+    product are grouped under the empty string.
+    """
+    out: dict[str, dict[str, dict]] = {}
+    for supplier in sorted(network.predecessors(customer)):
+        for rel in network.edges[supplier, customer].get("relations", ()):
+            for product in rel.get("products") or [rel.get("product") or ""]:
+                add(out, supplier, product, rel)
+    return out
+
+
+def add(out: dict, supplier: str, product: str, rel: dict) -> None:
+    by_supplier = out.get(product)
+    if by_supplier is None:
+        by_supplier = out[product] = {}
+    facts = by_supplier.get(supplier)
+    if facts is None:
+        facts = by_supplier[supplier] = {
+            "share": None,
+            "share_wording": None,
+            "relations": [],
+            "quotes": [],
+            "sources": [],
+            "inferred": True,
+            "label": "",
+        }
+    share = rel.get("share")
+    if share is not None:
+        facts["share"] = share if facts["share"] is None else max(facts["share"], share)
+    if not facts["share_wording"] and rel.get("share_wording"):
+        facts["share_wording"] = rel["share_wording"]
+    for key, value in (
+        ("relations", rel.get("iri")),
+        ("quotes", rel.get("quote")),
+        ("sources", rel.get("source")),
+    ):
+        if value and value not in facts[key]:
+            facts[key].append(value)
+    facts["inferred"] = facts["inferred"] and bool(rel.get("inferred"))
+    if not facts["label"]:
+        facts["label"] = _product_label(rel, product)
+
+
+def _product_label(rel: dict, product: str) -> str:
+    """The label of ``product`` as ``rel`` gives it (its own label when it is the relation's main product)."""
+    main = rel.get("product") or ""
+    return (rel.get("product_label") if product == main else None) or iri_tail(product)
+
+
+def fact_label(network, supplier: str, customer: str, product: str) -> str:
+    """``input_suppliers(network, customer)[product][supplier]["label"]`` without the other inputs."""
+    for rel in network.edges[supplier, customer].get("relations", ()):
+        for p in rel.get("products") or [rel.get("product") or ""]:
+            if p == product:
+                label = _product_label(rel, product)
+                if label:
+                    return label
+    return ""
+
+
+def iri_tail(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
+
+
+def concentration_label(network, node) -> str:
+    return network.nodes[node].get("label") or str(node)

@@ -1,0 +1,178 @@
+"""SPARQL for users: safety checks, running, and the canned queries in ``kg/queries/*.rq``.
+
+User queries never fetch anything: ``SERVICE``, ``LOAD``, ``FROM`` / ``FROM NAMED``
+and every update form are refused before the query reaches an engine.
+
+>>> check_query("SELECT * WHERE { ?s ?p ?o }")
+>>> check_query("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+Traceback (most recent call last):
+...
+kg.errors.QueryRefused: FROM is not allowed: queries run on the loaded graph only and never read other files or URLs
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import KGError, QueryError, QueryRefused
+from kg.vocab.namespaces import PREFIXES
+
+
+# Tokens we must not confuse with keywords: comments, strings, IRIs, variables, prefixed names.
+_LEXEME = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$]\w+)
+  | (?P<pname>[\w.-]*:[\w.:%-]*)
+  | (?P<word>[A-Za-z_]\w*)
+    """,
+    re.VERBOSE,
+)
+
+
+_REFUSED = {
+    "SERVICE": "SERVICE is not allowed: queries never call remote endpoints",
+    "LOAD": "LOAD is not allowed: queries never read other files or URLs",
+    "FROM": "FROM is not allowed: queries run on the loaded graph only and never read other files or URLs",
+}
+
+
+_UPDATES = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def _words(text: str) -> list[str]:
+    return [m.group("word").upper() for m in _LEXEME.finditer(text) if m.lastgroup == "word"]
+
+
+def check_query(text: str) -> None:
+    """Raise :class:`QueryRefused` if ``text`` could fetch data or change the graph.
+
+    >>> check_query('SELECT ?x WHERE { ?x rdfs:label "LOAD FROM SERVICE" }  # FROM in a comment')
+    >>> check_query("INSERT DATA { <a:b> <a:c> <a:d> }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryRefused: updates (INSERT) are not allowed here: kg query only reads; use kg load to add data
+    """
+    words = _words(text)
+    for word in words:
+        if word in _REFUSED:
+            raise QueryRefused(_REFUSED[word])
+    for word in words:
+        if word in _UPDATES:
+            raise QueryRefused(f"updates ({word}) are not allowed here: kg query only reads; use kg load to add data")
+    if not {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"} & set(words):
+        raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+@dataclass
+class QueryResult:
+    """Rows of a query: ``columns`` names, ``rows`` tuples of rdflib terms (or None)."""
+
+    columns: list[str]
+    rows: list[tuple] = field(default_factory=list)
+    kind: str = "SELECT"
+
+
+def run_query(graph, text: str, *, limit: int | None = None, bindings: dict | None = None) -> QueryResult:
+    """Check and run a SPARQL query; CONSTRUCT/DESCRIBE give rows (subject, predicate, object).
+
+    >>> from kg.rdf.graph import open_graph
+    >>> r = run_query(open_graph(), "SELECT (COUNT(*) AS ?n) WHERE { ?a a ckg:Article }")
+    >>> r.columns, int(r.rows[0][0])
+    (['n'], 5)
+    """
+    check_query(text)
+    if bindings:
+        text = bind_values(text, bindings)
+    try:
+        result = graph.query(text, initNs=PREFIXES)
+        if result.type == "ASK":
+            return QueryResult(["answer"], [(bool(result.askAnswer),)], "ASK")
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            rows = []
+            for triple in result.graph:
+                rows.append(triple)
+                if limit is not None and len(rows) >= limit:
+                    break
+            return QueryResult(["subject", "predicate", "object"], rows, result.type)
+        columns = [str(v) for v in result.vars]
+        rows = []
+        for row in result:
+            rows.append(tuple(row))
+            if limit is not None and len(rows) >= limit:
+                break
+        return QueryResult(columns, rows, "SELECT")
+    except KGError:
+        raise
+    except SyntaxError as e:
+        raise QueryError(f"the query does not parse: {e}") from None
+    except Exception as e:  # the engines raise many kinds of errors for bad queries
+        raise QueryError(f"the query failed: {e}") from None
+
+
+def bind_values(text: str, bindings: dict) -> str:
+    """Fix variables by a ``VALUES`` block at the start of the outer ``WHERE``.
+
+    This works the same on every engine (Oxigraph's own substitution only binds
+    projected variables).
+
+    >>> from rdflib import URIRef
+    >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": URIRef("http://e/a")})
+    'SELECT ?x WHERE { VALUES ?o { <http://e/a> } ?x ?p ?o }'
+    """
+    m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE) or re.search(r"\{", text)
+    if m is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE block")
+    values = "".join(f"VALUES ?{var} {{ {term.n3()} }} " for var, term in bindings.items())
+    return text[: m.end()] + " " + values + text[m.end() :].lstrip()
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A query shipped in ``kg/queries``: its name, description, parameters and text."""
+
+    name: str
+    description: str
+    params: tuple[str, ...]
+    text: str
+
+
+def canned_queries() -> list[CannedQuery]:
+    """Every canned query, sorted by name.
+
+    A file's leading ``#`` lines describe it: ``# description: …`` and, for each
+    variable that may be bound from the command line, ``# param: NAME …``.
+
+    >>> len(canned_queries()) >= 10
+    True
+    """
+    out = []
+    folder = resources.files("kg.rdf") / "queries"
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        description, params = "", []
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            body = line.lstrip("#").strip()
+            if body.lower().startswith("description:"):
+                description = body.split(":", 1)[1].strip()
+            elif body.lower().startswith("param:"):
+                params.append(body.split(":", 1)[1].split()[0])
+        out.append(CannedQuery(Path(entry.name).stem, description, tuple(params), text))
+    return out
+
+
+def canned_query(name: str) -> CannedQuery:
+    """The canned query called ``name``, or :class:`QueryError` listing the names."""
+    queries = {q.name: q for q in canned_queries()}
+    if name not in queries:
+        raise QueryError(f"no canned query {name!r}; `kg queries` lists them: {', '.join(queries)}")
+    return queries[name]

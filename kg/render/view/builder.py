@@ -1,0 +1,484 @@
+"""Nodes and edges of a view from a network and its facts."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import defaultdict
+from itertools import zip_longest
+
+from kg.errors import UnknownCluster
+from kg.network.facts import Facts
+from kg.render.text import format_money, format_unit, shorten
+
+from kg.render.view.layout import grouped_layout, vis_options
+from kg.render.view.model import EDGE_STYLES, KINDS, MAX_QUOTES, NO_VALUE_COLOUR, PHYSICS_LIMIT, RISK_STOPS, View, view_note
+from kg.utils.text import format_number
+
+
+class Builder:
+    """Collects the nodes and edges of one view (keys are IRIs until :meth:`finish`)."""
+
+    def __init__(self, net, facts: Facts):
+        self.net, self.facts = net, facts
+        self.nodes: dict[str, dict] = {}
+        self.edges: list[dict] = []
+        self.scope: set[str] | None = None  # agents in scope (None: everything)
+        self.members: set[str] | None = None  # everything in the cluster (parks, projects too)
+        self.focus: str | None = None
+        self.aggregated = False
+
+    # ---------------------------------------------------------------- names
+    def label(self, iri: str) -> str:
+        if iri in self.net and self.net.nodes[iri].get("label"):
+            return str(self.net.nodes[iri]["label"])
+        return self.facts.label(iri)
+
+    def in_scope(self, iri: str) -> bool:
+        return self.scope is None or iri in self.scope
+
+    def place_in_scope(self, iri: str) -> bool:
+        """Whether a park, project or institution belongs to the scope of a cluster view."""
+        if self.members is None:
+            return self.scope is None
+        return iri in self.members
+
+    # ---------------------------------------------------------------- selection
+    def _has_links(self, n: str) -> bool:
+        return self.net.degree(n) > 0 or n in self._owned
+
+    @property
+    def _owned(self) -> set[str]:
+        if not hasattr(self, "_owned_cache"):
+            self._owned_cache = {x for link in self.facts.group_links for x in link if x in self.net}
+        return self._owned_cache
+
+    def select_all(self) -> None:
+        for n in self.net:
+            if self._has_links(n):
+                self.add_agent(n)
+        for u, v in self.net.edges:
+            if u in self.nodes and v in self.nodes:
+                self.add_supply(u, v)
+
+    def select_scope(self, target: str, members: set[str] | None) -> None:
+        if members is None:
+            members = {n for n, d in self.net.nodes(data=True) if target in (d.get("clusters") or ())}
+            if not members:
+                raise UnknownCluster(target, sorted({c for _, d in self.net.nodes(data=True)
+                                                     for c in d.get("cluster_labels") or ()}))
+        self.members = set(members)
+        self.scope = {n for n in self.members if n in self.net}
+        core = [n for n in sorted(self.scope) if self._has_links(n)]
+        for n in core:
+            self.add_agent(n)
+        for n in core:
+            for m in list(self.net.predecessors(n)) + list(self.net.successors(n)):
+                self.add_agent(m)
+        for u, v in self.net.edges:
+            if (u in self.scope or v in self.scope) and u in self.nodes and v in self.nodes:
+                self.add_supply(u, v)
+
+    def select_around(self, firm: str, depth: int, direction: str) -> None:
+        self.focus = firm
+        keep = {firm}
+        for step in ("up", "down"):
+            if direction not in (step, "both"):
+                continue
+            frontier = {firm}
+            for _ in range(depth):
+                nxt = set()
+                for n in frontier:
+                    nxt.update(self.net.predecessors(n) if step == "up" else self.net.successors(n))
+                nxt -= keep
+                keep |= nxt
+                frontier = nxt
+        self.scope = keep
+        for n in sorted(keep):
+            self.add_agent(n)
+        # sorted: a subgraph view walks its nodes in the order of the set it was given (which
+        # depends on the process's string hashing) when they are under half the graph
+        for u, v in sorted(self.net.subgraph(keep).edges):
+            self.add_supply(u, v)
+        for sub, group in self.facts.group_links:  # the firm's own group and subsidiaries
+            if firm in (sub, group) and sub in self.net and group in self.net:
+                self.add_agent(sub)
+                self.add_agent(group)
+
+    # ---------------------------------------------------------------- nodes
+    def add_agent(self, n: str) -> None:
+        if n in self.nodes:
+            return
+        d = self.net.nodes[n]
+        kind = {"association": "institution", "agent": "firm"}.get(d.get("kind"), d.get("kind") or "firm")
+        if kind not in KINDS:
+            kind = "firm"
+        rows = []
+        if d.get("label_zh"):
+            rows.append(("Chinese name", d["label_zh"]))
+        if d.get("aliases"):
+            rows.append(("also called", "; ".join(map(str, d["aliases"]))))
+        cl_labels = list(d.get("cluster_labels") or [self.facts.label(c) for c in d.get("clusters") or ()])
+        if cl_labels:
+            rows.append(("cluster", "; ".join(map(str, cl_labels))))
+        if d.get("region"):
+            rows.append(("region", self._name(d["region"])))
+        parks = [p for p in sorted(self.facts.located.get(n, ())) if self.facts.kind(p) == "park"]
+        if parks:
+            rows.append(("park", "; ".join(self.facts.label(p) for p in parks)))
+        if d.get("capacity") is not None:
+            rows.append(("capacity", f"{format_number(d['capacity'])} t/yr"))
+        if d.get("output_value") is not None:
+            rows.append(("output value", format_money(d["output_value"])))
+        if d.get("member_count") is not None:
+            rows.append(("members", f"{d['member_count']} firms"))
+        products = d.get("products") or []
+        if products:
+            rows.append(("products", "; ".join(self.facts.label(p) for p in products)))
+        names = [str(d.get("label") or ""), str(d.get("label_zh") or ""), *map(str, d.get("aliases") or ())]
+        self.nodes[n] = {
+            "iri": n, "kind": kind, "label": str(d.get("label") or self.facts.label(n)),
+            "names": [x for x in names if x], "clusters": list(d.get("clusters") or ()),
+            "cluster_labels": cl_labels, "rows": rows, "quotes": self._quotes(n),
+            "outside": not self.in_scope(n), "weight": d.get("weight") or 1,
+        }
+
+    def _name(self, value) -> str:
+        text = str(value)
+        return self.facts.label(text) if text in self.facts.labels else text
+
+    def _quotes(self, iri: str) -> list[tuple[str, str]]:
+        return list(dict.fromkeys(self.facts.evidence.get(iri, ())))
+
+    def add_entity(self, iri: str, kind: str, rows: list | None = None) -> None:
+        """A park, project, institution or product node from the RDF facts."""
+        if iri in self.nodes:
+            return
+        lab = self.facts.labels.get(iri, {})
+        clusters = sorted(self.facts.in_cluster.get(iri, ()))
+        rows = list(rows or [])
+        if lab.get("zh"):
+            rows.insert(0, ("Chinese name", lab["zh"]))
+        if lab.get("alt"):
+            rows.insert(1 if lab.get("zh") else 0, ("also called", "; ".join(lab["alt"])))
+        if clusters:
+            rows.append(("cluster", "; ".join(self.facts.label(c) for c in clusters)))
+        places = [p for p in sorted(self.facts.located.get(iri, ()))]
+        if places:
+            rows.append(("located in", "; ".join(self.facts.label(p) for p in places)))
+        for prop, text in self.facts.quantities.get(iri, ()):
+            rows.append(({"outputValue": "output value"}.get(prop, prop), text))
+        names = [self.facts.label(iri), lab.get("zh") or "", *lab.get("alt", ())]
+        self.nodes[iri] = {
+            "iri": iri, "kind": kind, "label": self.facts.label(iri), "names": [x for x in names if x],
+            "clusters": clusters, "cluster_labels": [self.facts.label(c) for c in clusters], "rows": rows,
+            "quotes": self._quotes(iri), "outside": False, "weight": 1,
+        }
+
+    # ---------------------------------------------------------------- edges
+    def add_supply(self, u: str, v: str) -> None:
+        d = self.net.edges[u, v]
+        rels = list(d.get("relations") or ())
+        products = [r.get("product_label") or self.facts.label(r.get("product") or "") for r in rels if r.get("product")]
+        if not products:
+            products = [self.facts.label(p) for p in d.get("products") or ()]
+        products = list(dict.fromkeys(products))
+        rows, quotes = [], []
+        for r in rels:
+            if r.get("product"):
+                rows.append(("product", r.get("product_label") or self.facts.label(r["product"])))
+            if r.get("share") is not None:
+                share = f"{float(r['share']) * 100:.0f}%"
+                rows.append(("share", share + (f" (\u201c{r['share_wording']}\u201d)" if r.get("share_wording") else "")))
+            elif r.get("share_wording"):
+                rows.append(("share", f"\u201c{r['share_wording']}\u201d"))
+            if r.get("volume") is not None:
+                rows.append(("volume", f"{format_number(r['volume'])} {format_unit(r.get('volume_unit'))}".strip()))
+            if r.get("inferred"):
+                rule = r.get("rule")
+                rows.append(("inferred", self.facts.label(str(rule)) if rule else "yes"))
+            if r.get("quote"):
+                quotes.append((str(r.get("source") or ""), str(r["quote"])))
+        inferred = bool(rels) and all(r.get("inferred") for r in rels)
+        shares = [float(r["share"]) for r in rels if r.get("share") is not None]
+        width = 1.5 + 2.5 * max(shares) if shares else 1.5
+        self.edges.append({
+            "from": u, "to": v, "style": "inferred" if inferred else "supply",
+            "label": shorten(", ".join(products), 40), "width": width,
+            "head": f"{self.label(u)} \u2192 {self.label(v)}", "sub": "supply link" + (" (inferred)" if inferred else ""),
+            "rows": rows, "quotes": list(dict.fromkeys(quotes)), "products": products,
+            "iris": [r.get("iri") for r in rels if r.get("iri")],
+            "sources": {r["source"] for r in rels if r.get("source")},
+        })
+
+    def add_link(self, u: str, v: str, style: str, head: str, sub: str, rows=(), quotes=(), label: str = "") -> None:
+        self.edges.append({"from": u, "to": v, "style": style, "label": label, "width": 1.2, "head": head,
+                           "sub": sub, "rows": list(rows), "quotes": list(quotes), "products": [], "iris": [],
+                           "sources": set()})
+
+    def add_ownership(self) -> None:
+        agents = {n for n, x in self.nodes.items() if x["kind"] in ("firm", "group", "cohort")}
+        for sub, group in self.facts.group_links:
+            if sub not in self.net or group not in self.net:
+                continue
+            # a group link into the scope brings its other end along (drawn as outside if it is)
+            if self.focus is None and (sub in agents or group in agents) and (
+                self.in_scope(sub) or self.in_scope(group)
+            ):
+                self.add_agent(sub)
+                self.add_agent(group)
+            if sub in self.nodes and group in self.nodes:
+                self.add_link(group, sub, "ownership", f"{self.label(sub)} is a subsidiary of {self.label(group)}",
+                              "group \u2013 subsidiary")
+
+    def add_parks(self, *, all_in_scope: bool) -> None:
+        shown = [n for n, x in self.nodes.items() if x["kind"] in ("firm", "group", "cohort")]
+        if all_in_scope:
+            parks = [p for p, kinds in self.facts.types.items() if "park" in kinds and self.place_in_scope(p)]
+            for p in sorted(parks):
+                self.add_entity(p, "park")
+            for n in sorted(self.net):  # every firm of those parks, even without links
+                if self.facts.located.get(n, set()) & set(parks):
+                    self.add_agent(n)
+            shown = [n for n, x in self.nodes.items() if x["kind"] in ("firm", "group", "cohort")]
+        for n in shown:
+            for p in sorted(self.facts.located.get(n, ())):
+                if self.facts.kind(p) == "park":
+                    self.add_entity(p, "park")
+                    self.add_link(n, p, "located", f"{self.label(n)} is in {self.facts.label(p)}", "located in park")
+
+    def add_institutions(self) -> None:
+        partners = {p for co in self.facts.cooperations if co["partners"] & set(self.nodes) for p in co["partners"]}
+        for i, kinds in sorted(self.facts.types.items()):
+            if "institution" in kinds and (i in partners or (self.focus is None and self.place_in_scope(i))):
+                self.add_entity(i, "institution")
+
+    def add_cooperations(self) -> None:
+        for co in self.facts.cooperations:
+            members = sorted(p for p in co["partners"] if p in self.nodes)
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    rows = [("kind", co["kind"])] if co["kind"] else []
+                    self.add_link(a, b, "cooperation", f"{self.label(a)} \u2013 {self.label(b)}", "cooperation",
+                                  rows, self._quotes(co["iri"]))
+
+    def add_projects(self) -> None:
+        for p, info in sorted(self.facts.projects.items()):
+            investors = sorted(i for i in info["investors"] if i in self.nodes)
+            if not investors and not (self.focus is None and self.place_in_scope(p)):
+                continue
+            rows = []
+            if info.get("status"):
+                rows.append(("status", self.facts.label(info["status"])))
+            if info.get("year"):
+                rows.append(("year", info["year"]))
+            if info["investors"]:
+                rows.append(("investors", "; ".join(self.label(i) for i in sorted(info["investors"]))))
+            if info["products"]:
+                rows.append(("products", "; ".join(self.facts.label(x) for x in sorted(info["products"]))))
+            self.add_entity(p, "project", rows)
+            for i in investors:
+                self.add_link(i, p, "invests", f"{self.label(i)} invests in {self.facts.label(p)}", "investor")
+            for place in sorted(self.facts.located.get(p, ())):
+                if place in self.nodes and self.nodes[place]["kind"] == "park":
+                    self.add_link(p, place, "located", f"{self.facts.label(p)} is in {self.facts.label(place)}",
+                                  "located in park")
+
+    def add_products(self) -> None:
+        pairs = []
+        for n, x in list(self.nodes.items()):
+            if x["kind"] in ("firm", "group", "cohort"):
+                pairs += [(n, p) for p in self.net.nodes[n].get("products") or ()]
+            elif x["kind"] == "project":
+                pairs += [(n, p) for p in sorted(self.facts.projects.get(n, {}).get("products", ()))]
+        for n, p in pairs:
+            self.add_entity(p, "product")
+            self.add_link(n, p, "produces", f"{self.label(n)} \u2192 {self.facts.label(p)}",
+                          "produces" if self.nodes[n]["kind"] != "project" else "project product")
+
+    # ---------------------------------------------------------------- aggregation
+    def aggregate_clusters(self) -> None:
+        """Replace the firms by one node per cluster and the supply flows between clusters."""
+        agents, supply = self.nodes, self.edges
+        self.nodes, self.edges, self.aggregated = {}, [], True
+
+        def key(n):
+            cl = agents[n]["clusters"]
+            return cl[0] if cl else ""
+
+        members: dict[str, list[str]] = defaultdict(list)
+        for n in agents:
+            members[key(n)].append(n)
+        flows: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for e in supply:
+            flows[key(e["from"]), key(e["to"])].append(e)
+        for c in sorted(members, key=lambda c: (c == "", c)):
+            ns = members[c]
+            label = (agents[ns[0]]["cluster_labels"] or [self.facts.label(c)])[0] if c else "outside any cluster"
+            inner = flows.get((c, c), [])
+            firms = sum(1 for n in ns if agents[n]["kind"] != "cohort")
+            cohort_members = sum(int(self.net.nodes[n].get("member_count") or 0) for n in ns
+                                 if agents[n]["kind"] == "cohort")
+            top = sorted(ns, key=lambda n: (-self.net.degree(n), agents[n]["label"]))[:5]
+            rows = [("firms and groups", firms), ("cohorts", f"{len(ns) - firms} ({cohort_members} firms)"),
+                    ("supply links inside", len(inner)),
+                    ("most linked", "; ".join(agents[n]["label"] for n in top))]
+            self.nodes[c or "(none)"] = {
+                "iri": c, "kind": "cluster", "label": label, "names": [label, *(n for n in [c] if n)],
+                "clusters": [c] if c else [], "cluster_labels": [label] if c else [], "rows": rows,
+                "quotes": [], "outside": not c, "weight": len(ns),
+            }
+        for (a, b), es in sorted(flows.items()):
+            if a == b:
+                continue
+            products = sorted({p for e in es for p in e["products"]})
+            ka, kb = a or "(none)", b or "(none)"
+            self.edges.append({
+                "from": ka, "to": kb, "style": "flow", "label": f"{len(es)} link{'s' if len(es) > 1 else ''}",
+                "width": 1 + 2 * math.log2(1 + len(es)),
+                "head": f"{self.nodes[ka]['label']} \u2192 {self.nodes[kb]['label']}", "sub": "supply flow",
+                "rows": [("supply links", len(es)), ("products", "; ".join(products) or "(not stated)"),
+                         ("firms", "; ".join(shorten(f"{agents[e['from']]['label']} \u2192 {agents[e['to']]['label']}", 80)
+                                             for e in es[:8]) + ("; \u2026" if len(es) > 8 else ""))],
+                "quotes": [], "products": products, "iris": [],
+                "sources": set().union(*(e["sources"] for e in es)),
+            })
+
+    # ---------------------------------------------------------------- finishing
+    def finish(self, what: str, data_note: str, color_by: str, size_by: str | None, metrics: dict) -> View:
+        """The view, with ids for keys; the heading cites the sources of the supply edges drawn."""
+        keys = list(self.nodes)
+        ids = {k: i for i, k in enumerate(keys)}
+        big = len(keys) > PHYSICS_LIMIT
+        size_values = metrics.get(size_by, {}) if size_by else {}
+        vmax = max((v for v in size_values.values() if v is not None and v > 0), default=0)
+        risk = metrics.get("esri", {}) if color_by == "risk" else {}
+        rmax = max((v for v in risk.values() if v is not None), default=0)
+        cluster_keys = {k: (x["clusters"][0] if x["clusters"] else "") for k, x in self.nodes.items()}
+        degree = defaultdict(int)
+        for e in self.edges:
+            degree[e["from"]] += 1
+            degree[e["to"]] += 1
+        positions = grouped_layout(keys, cluster_keys, degree, spacing=26 if big else 60)
+        nodes = []
+        for k in keys:
+            x = self.nodes[k]
+            label_, colour, shape, base = KINDS[x["kind"]]
+            rows = list(x["rows"])
+            size = base
+            if x["kind"] == "cluster":
+                size = 14 + 6 * math.sqrt(x["weight"])
+            if size_by:
+                v = size_values.get(k)
+                if v is not None:
+                    rows.append((size_by, format_number(v)))
+                    size = 8 + 30 * math.sqrt(v / vmax) if vmax > 0 and v > 0 else 8
+                elif x["kind"] in ("firm", "group", "cohort"):
+                    rows.append((size_by, "not known"))
+                    size = 8
+            if color_by == "risk" and x["kind"] in ("firm", "group", "cohort"):
+                v = risk.get(k)
+                rows.append(("systemic risk (ESRI)", format_number(v) if v is not None else "not known"))
+                colour = _gradient(v / rmax if rmax > 0 else 0.0) if v is not None else NO_VALUE_COLOUR
+            if x["outside"]:
+                colour = mix_colours(colour, "#ffffff", 0.45)
+            focus = k == self.focus
+            if focus:
+                rows.insert(0, ("view", "the firm this view is around"))
+            pos = positions[k]
+            nodes.append({
+                "id": ids[k], "iri": x["iri"], "kind": x["kind"], "label": shorten(x["label"], 60),
+                "names": list(dict.fromkeys([x["label"], *x["names"]])),
+                "clusters": list(x["clusters"]), "color": colour, "border": mix_colours(colour, "#000000", 0.35),
+                "shape": shape, "size": round(size, 2), "outside": x["outside"], "focus": focus,
+                "x": pos[0], "y": pos[1],
+                "tip": {"head": x["label"], "sub": label_ + (" \u00b7 outside the view's scope" if x["outside"] else ""),
+                        "rows": [[a, str(b)] for a, b in rows],
+                        "quotes": [list(q) for q in x["quotes"][:MAX_QUOTES]],
+                        "more": (f"\u2026 and {len(x['quotes']) - MAX_QUOTES} more quotes"
+                                 if len(x["quotes"]) > MAX_QUOTES else "")},
+            })
+        edges = []
+        for i, e in enumerate(self.edges):
+            _, colour, dashes, arrow = EDGE_STYLES[e["style"]]
+            edges.append({
+                "id": i, "from": ids[e["from"]], "to": ids[e["to"]], "style": e["style"], "label": e["label"],
+                "width": round(e["width"], 2), "color": colour, "dashes": dashes, "arrow": arrow,
+                "products": e["products"], "iris": e["iris"],
+                "tip": {"head": e["head"], "sub": e["sub"], "rows": [[a, str(b)] for a, b in e["rows"]],
+                        "quotes": [list(q) for q in e["quotes"]]},
+            })
+        kinds_present = [k for k in KINDS if any(n["kind"] == k for n in nodes)]
+        risk_kinds = ("firm", "group", "cohort") if color_by == "risk" else ()
+        legend = [{"type": "node", "kind": k, "label": KINDS[k][0],
+                   "color": NO_VALUE_COLOUR if k in risk_kinds else KINDS[k][1], "shape": KINDS[k][2]}
+                  for k in kinds_present]
+        if any(n["outside"] for n in nodes):
+            legend.append({"type": "node", "kind": "", "label": "outside the scope (lighter, dashed)",
+                           "color": mix_colours(KINDS["firm"][1], "#ffffff", 0.45), "shape": "dot", "outside": True})
+        styles = [s for s in EDGE_STYLES if any(e["style"] == s for e in edges)]
+        legend += [{"type": "edge", "style": s, "label": EDGE_STYLES[s][0], "color": EDGE_STYLES[s][1],
+                    "line": _line_style(EDGE_STYLES[s][2]), "arrow": EDGE_STYLES[s][3]} for s in styles]
+        if color_by == "risk":
+            legend.append({"type": "gradient", "label": "colour: systemic risk (ESRI)", "stops": list(RISK_STOPS),
+                           "min": "0", "max": format_number(rmax)})
+            legend.append({"type": "note", "label": "grey: risk not known"})
+        if size_by:
+            legend.append({"type": "note", "label": f"size: {size_by}"})
+        elif self.aggregated:
+            legend.append({"type": "note", "label": "size: number of firms and cohorts"})
+        if "supply" in styles:
+            legend.append({"type": "note", "label": "thicker supply links: larger stated share"})
+        cluster_counts: dict[str, int] = defaultdict(int)
+        cluster_names: dict[str, str] = {}
+        for k in keys:
+            x = self.nodes[k]
+            for c, cl in zip_longest(x["clusters"] or [""], x["cluster_labels"][: len(x["clusters"])]):
+                cluster_counts[c] += 1
+                cluster_names.setdefault(c, cl or self.facts.label(c) if c else "outside any cluster")
+        filters = {
+            "kinds": [{"key": k, "label": KINDS[k][0], "count": sum(n["kind"] == k for n in nodes)} for k in kinds_present],
+            "clusters": [{"key": c, "label": cluster_names[c], "count": cluster_counts[c]}
+                         for c in sorted(cluster_counts, key=lambda c: (c == "", cluster_names[c]))],
+        }
+        n_agents = sum(n["kind"] in ("firm", "group", "cohort") for n in nodes)
+        n_supply = sum(e["style"] in ("supply", "inferred") for e in edges)
+        if self.aggregated:
+            n_flows = sum(e["style"] == "flow" for e in edges)
+            subtitle = f"{len(nodes)} cluster nodes, {n_flows} flows between them"
+        else:
+            subtitle = f"{n_agents} firms, groups and cohorts, {n_supply} supply links"
+            extra = len(nodes) - n_agents
+            if extra:
+                subtitle += f", {extra} other nodes"
+        subtitle += f" \u00b7 colour: {'systemic risk' if color_by == 'risk' else 'kind'}"
+        if size_by:
+            subtitle += f" \u00b7 size: {size_by}"
+        physics = len(nodes) <= PHYSICS_LIMIT
+        sources = set().union(*(e["sources"] for e in self.edges))  # supply links' and flows' only
+        return View(
+            title=what, subtitle=subtitle, data_note=view_note(data_note, sources), nodes=nodes, edges=edges, legend=legend,
+            filters=filters, physics=physics, edge_labels=not big, options=vis_options(len(nodes), physics),
+            edge_layer=not physics,
+        )
+
+
+def _line_style(dashes) -> str:
+    """The CSS border style that looks like a vis-network dash pattern."""
+    if not dashes:
+        return "solid"
+    return "dotted" if dashes[0] <= 3 else "dashed"
+
+
+@functools.lru_cache(maxsize=4096)
+def mix_colours(a: str, b: str, t: float) -> str:
+    """Colour ``a`` moved a fraction ``t`` towards ``b`` (both ``#rrggbb``)."""
+    ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ca, cb))
+
+
+def _gradient(v: float) -> str:
+    v = min(max(float(v), 0.0), 1.0) * (len(RISK_STOPS) - 1)
+    i = min(int(v), len(RISK_STOPS) - 2)
+    return mix_colours(RISK_STOPS[i], RISK_STOPS[i + 1], v - i)

@@ -1,0 +1,202 @@
+"""The dependency card of a firm (``kg depends``), with or without the analysis index."""
+
+from __future__ import annotations
+
+from kg.analysis.concentration import concentration
+from kg.analysis.dominance import dominator_tree
+from kg.analysis.esri.ranking import esri
+from kg.errors import UnknownName
+from kg.network.project import supply_network
+from kg.network.scheme import essential_map
+from kg.rdf.generations import open_store
+from kg.rdf.local import wrap
+from kg.rdf.subgraph import AGENT_FACTS, FOLLOW, PARTNERS_QUERY, term_of
+from kg.render.text import report_label
+from kg.services.index import open_index
+from kg.services.resolve import FIRM_KINDS, resolve
+from kg.vocab.namespaces import sparql_prologue
+
+
+def indexed_card(store_dir, firm: str, *, progress=None) -> dict:
+    """The dependency card from the store's analysis index (built first if missing; ``progress``
+    gets its messages) and the firm's own links."""
+    index = open_index(store_dir, progress=progress)
+    ox_store = open_store(index.generation.folder)  # the generation the index belongs to
+    match = index.resolve(firm, FIRM_KINDS)
+    if match is None:  # not an exact name: the similarity search (needs rdflib)
+        match = resolve(wrap(ox_store), firm, FIRM_KINDS)
+    return dependency_card(firm_links_network(ox_store, match.iri), match.iri, essential=index.essential,
+                           index=index)
+
+
+def graph_card(graph, firm: str) -> dict:
+    """The dependency card of ``firm`` from the whole network of ``graph``."""
+    iri = resolve(graph, firm, FIRM_KINDS).iri
+    return dependency_card(supply_network(graph), iri, essential=essential_map(graph))
+
+
+def firm_links_network(ox_store, iri: str):
+    """The supply network of ``iri`` and its direct partners only, with every attribute
+    :func:`kg.network.supply_network` gives them, read from ``ox_store`` by two queries.
+
+    The firm's supply relations, its partners and what the projection reads about them
+    (two steps out) are copied into a small in-memory graph, which is then projected as
+    usual: the same code, so the same attributes, at the cost of the firm's links only.
+    """
+    import pyoxigraph as ox
+
+
+    agents, relations = {ox.NamedNode(iri)}, set()
+    for r, n in ox_store.query(sparql_prologue() + PARTNERS_QUERY.replace("{iri}", iri)):
+        relations.add(r)
+        agents.add(n)
+    default = ox.DefaultGraph()
+    follow = {term_of(p) for p in FOLLOW}
+    small = ox.Store()
+    # the class hierarchy, for the types the projection reads through rdfs:subClassOf*
+    small.extend(ox_store.quads_for_pattern(None, term_of("rdfs:subClassOf"), None, default))
+    # what the projection reads about an agent (not its ckg:suppliesTo shortcuts: thousands for a hub)
+    facts = [term_of(p) for p in AGENT_FACTS]
+    quads = [q for node in agents for p in facts for q in ox_store.quads_for_pattern(node, p, None, default)]
+    seeds, seen = set(relations), set(agents)
+    for _ in range(3):  # the relations, then two steps along FOLLOW; a lookup by subject per node
+        small.extend(quads)
+        seeds = {q.object for q in quads if q.predicate in follow} | seeds
+        seeds -= seen
+        seen |= seeds
+        quads = [q for node in seeds for q in ox_store.quads_for_pattern(node, None, None, default)]
+        seeds = set()
+    small.extend(quads)
+    return supply_network(small)  # kg.store.select queries a pyoxigraph Store directly: no rdflib
+
+
+# ------------------------------------------------------------------ dependency card
+
+
+def dependency_card(network, firm: str, *, essential=None, top_affected: int = 10, index=None) -> dict:
+    """What ``firm`` depends on and what depends on it, as a JSON-able dict.
+
+    Direct suppliers and customers (one row per supply relation, with product,
+    stated share or wording, volume, quote and source), its dominators (whose
+    failure alone cuts it off, nearest first), the firms it dominates, its
+    systemic risk and rank among the linked nodes of ``network``, and the
+    concentration of each of its inputs.
+
+    ``index`` (a :class:`kg.index.AnalysisIndex` of the whole network) supplies the
+    whole-network parts (dominators, dominated firms, sole-supplier links, systemic
+    risk and rank); ``network`` then needs only the firm and its direct partners.
+
+    >>> from kg.network.model import network_from_edges
+    >>> card = dependency_card(network_from_edges([("a", "b"), ("b", "c")]), "b")
+    >>> card["dominators"], card["dominated"], card["esri"]["rank"], card["esri"]["of"]
+    ([{'firm': 'a', 'label': 'a'}], [{'firm': 'c', 'label': 'c'}], 1, 3)
+    """
+
+    if firm not in network:
+        raise UnknownName(firm, [])
+    data = network.nodes[firm]
+    if index is not None:
+        whole = {
+            "dominators": [{"firm": d, "label": index.label(d)} for d in index.dominators(firm)],
+            "dominated": [{"firm": d, "label": index.label(d)} for d in index.dominated(firm)],
+            "dominated_weight": index.dominated_weight(firm),
+            "sole_supplier_of": index.sole_supplier_of(firm),
+            "esri": index.esri_card(firm, top_affected=top_affected),
+        }
+    else:
+        whole = _whole_network_parts(network, firm, essential, top_affected)
+    return {
+        "firm": firm,
+        "label": report_label(network, firm),
+        "kind": data.get("kind", ""),
+        "clusters": list(data.get("cluster_labels") or []),
+        "weight": data.get("weight") or 1,
+        "suppliers": _links(
+            network, [(s, firm) for s in sorted(network.predecessors(firm))], "supplier"
+        ),
+        "customers": _links(
+            network, [(firm, c) for c in sorted(network.successors(firm))], "customer"
+        ),
+        "dominators": whole["dominators"],
+        "dominated": whole["dominated"],
+        "dominated_weight": whole["dominated_weight"],
+        "sole_supplier_of": whole["sole_supplier_of"],
+        "esri": whole["esri"],
+        "concentration": [
+            {
+                "input": row.product,
+                "input_label": row.product_label,
+                "essential": row.essential,
+                "suppliers": [
+                    {
+                        "firm": s.supplier,
+                        "label": s.label,
+                        "share": round(s.share, 6),
+                        "stated": s.stated,
+                    }
+                    for s in row.suppliers
+                ],
+                "shares_stated": row.shares_stated,
+                "hhi": round(row.hhi, 6),
+                "effective_suppliers": round(row.effective_suppliers, 6),
+                "sole_supplier": row.sole_supplier,
+            }
+            for row in concentration(network, customers=[firm], essential=essential)
+        ],
+    }
+
+
+def _whole_network_parts(network, firm: str, essential, top_affected: int) -> dict:
+    """The parts of a dependency card that need the whole network, computed from it."""
+
+    tree = dominator_tree(network)
+    linked = sorted(n for n in network if network.degree(n) > 0) or [firm]
+    ranked = esri(network, firms=linked if firm in linked else [*linked, firm], essential=essential)
+    mine = next(r for r in ranked if r.firm == firm)
+    return {
+        "dominators": [{"firm": d, "label": report_label(network, d)} for d in tree.dominators(firm)],
+        "dominated": [{"firm": d, "label": report_label(network, d)} for d in tree.dominated(firm)],
+        "dominated_weight": tree.weight.get(firm, 0),
+        "sole_supplier_of": [
+            {"customer": row.customer, "label": row.customer_label, "input": row.product_label}
+            for row in concentration(network, customers=sorted(network.successors(firm)), essential=essential)
+            if row.sole_supplier and row.suppliers[0].supplier == firm
+        ],
+        "esri": {
+            "value": round(mine.esri, 6),
+            "own": round(mine.own, 6),
+            "rank": mine.rank,
+            "of": len(ranked),
+            "rounds": mine.rounds,
+            "affected": [
+                {"firm": i, "label": report_label(network, i), "loss": round(loss, 6)}
+                for i, loss in mine.affected[:top_affected]
+            ],
+            "assumptions": list(mine.assumptions),
+        },
+    }
+
+
+def _links(network, edges, side: str) -> list[dict]:
+    out = []
+    for s, c in edges:
+        other = s if side == "supplier" else c
+        for r in network.edges[s, c].get("relations", ()):
+            out.append(
+                {
+                    "firm": other,
+                    "label": report_label(network, other),
+                    "product": r.get("product"),
+                    "product_label": r.get("product_label"),
+                    "share": r.get("share"),
+                    "share_wording": r.get("share_wording"),
+                    "volume": r.get("volume"),
+                    "volume_unit": r.get("volume_unit"),
+                    "volume_wording": r.get("volume_wording"),
+                    "inferred": bool(r.get("inferred")),
+                    "quote": r.get("quote"),
+                    "source": r.get("source"),
+                    "relation": r.get("iri"),
+                }
+            )
+    return out

@@ -1,0 +1,190 @@
+"""The analysis index of a persistent store: what `kg depends` needs, computed once per load.
+
+A firm's dependency card needs facts about the whole network: its dominators and the
+firms it dominates (one dominator tree), the customers it is the sole supplier of, its
+systemic risk and its rank. On a store of 100,000 firms building the network alone
+takes seconds, so a fresh `kg depends` process could not answer in under a second.
+The index holds those whole-network results in plain arrays (``numpy.savez``, no
+pickle), next to the store:
+
+    STORE/kg-index/<generation>.npz
+
+A store generation never changes once `kg load` has written it (a load writes a new
+generation), so an index belongs to exactly one generation and can never be stale;
+the first analysis of a new generation builds it (and says so on stderr), later ones
+read it in milliseconds. Indexes of generations that no longer exist are removed when
+a new one is written. An index written by another format version is rebuilt.
+
+What is in it: the network's nodes (IRI, label, kind, weight), the immediate dominator
+of each node, the dominated weight, the sole-supplier links, the names of every
+named entity (normalised, for exact name lookups), the ESRI model compiled to arrays
+(:class:`kg.esri.CompiledModel`) with its assumption notes, and the ESRI results of the
+candidates `kg risk` would compute. (Indexes written before may also hold a "cited" array,
+the sources of every supply relation, which nothing reads any more: `kg view` cites those
+of the links it draws.)
+
+>>> from kg.network.model import network_from_edges
+>>> idx = build_index(network_from_edges([("a", "b"), ("b", "c"), ("x", "c")]))
+>>> idx.dominators("b"), idx.dominated("a"), idx.dominated_weight("a")
+(['a'], ['b'], 1)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kg.analysis.concentration import sole_supplier_links
+from kg.analysis.dominance import dominator_tree
+from kg.analysis.esri.compile import prepare
+from kg.analysis.esri.ranking import esri
+from kg.lookup.names import entity_rows, normalise
+from kg.network.arrays import supply_table
+from kg.network.project import supply_network
+from kg.network.scheme import essential_map
+from kg.rdf.generations import Generation, INDEX_DIR, current_generation, open_store
+from kg.rdf.local import wrap
+from kg.services.index_reader import AnalysisIndex, EXACT_RISK_LIMIT, FORMAT, RISK_TOP
+from kg.utils.arrays import pack_strings
+from kg.utils.files import atomic_file
+
+
+# ------------------------------------------------------------------ building
+
+
+def build_index(network, *, entities: dict | None = None, essential=None, tree=None, progress=None) -> AnalysisIndex:
+    """The :class:`AnalysisIndex` of a supply network (from :func:`kg.network.supply_network`).
+
+    ``entities``: the named entities (:func:`kg.names._entities` of the RDF graph) for
+    exact name lookups; ``essential``: the product scheme (:func:`kg.esri.essential_map`);
+    ``tree``: the network's :func:`kg.risk.dominator_tree` if the caller has it.
+    ``progress(message)`` is told what is being computed.
+    """
+    import numpy as np
+
+
+    say = progress or (lambda message: None)
+    nodes = sorted(network.nodes)
+    pos = {iri: i for i, iri in enumerate(nodes)}
+    data = network.nodes
+    arrays: dict = {"format": np.array([FORMAT])}
+    arrays["node_iri"] = pack_strings(nodes)
+    arrays["node_label"] = pack_strings([data[n].get("label") or n for n in nodes])
+    arrays["node_kind"] = pack_strings([data[n].get("kind") or "" for n in nodes])
+    arrays["node_weight"] = np.array([float(data[n].get("weight") or 1) for n in nodes])
+
+    say("dominator tree")
+    tree = tree or dominator_tree(network)
+    arrays["idom"] = np.array([-1 if tree.idom.get(n) is None else pos[tree.idom[n]] for n in nodes], dtype=np.int32)
+    arrays["dom_weight"] = np.array([tree.weight.get(n, 0) for n in nodes], dtype=np.int64)
+
+    say("systemic-risk model")
+    table = supply_table(network)
+    model = prepare(network, essential=essential, table=table)
+    arrays.update({f"esri_{k}": v for k, v in model.compiled.to_arrays().items()})
+    arrays.update({f"note_{k}": v for k, v in model.note_table().to_arrays().items()})
+    linked = sorted(n for n in network if network.degree(n) > 0)
+    exact = len(linked) <= EXACT_RISK_LIMIT
+    say(f"systemic risk of {'every linked firm' if exact else f'the top {RISK_TOP} candidates'}")
+    ranked = esri(network, firms=linked, top=None if exact else RISK_TOP, essential=essential, tree=tree,
+                  table=table) if linked else []
+    arrays["ranked"] = np.array([pos[r.firm] for r in ranked], dtype=np.int32)
+    arrays["ranked_esri"] = np.array([r.esri for r in ranked], dtype=np.float64)
+    arrays["n_linked"] = np.array(len(linked))
+    arrays["linked"] = np.array([network.degree(n) > 0 for n in nodes], dtype=bool)
+
+    say("sole-supplier links")
+    sole = sole_supplier_links(network, essential=essential, table=table)
+    arrays["sole_supplier"] = np.array([pos[r.suppliers[0].supplier] for r in sole], dtype=np.int32)
+    arrays["sole_customer"] = np.array([pos[r.customer] for r in sole], dtype=np.int32)
+    arrays["sole_input"] = pack_strings([r.product_label for r in sole])
+
+    if essential is not None:
+        import json
+
+        arrays["essential"] = pack_strings([json.dumps({"feeds": [[i, o, c, e] for (i, o), (c, e) in sorted(essential.feeds.items())],
+                                                 "labels": dict(sorted(essential.labels.items()))})])
+
+    say("names")
+    entities = entities or {}
+    iris = sorted(entities)
+    arrays["entity_iri"] = pack_strings(iris)
+    arrays["entity_label"] = pack_strings([entities[e]["label"] for e in iris])
+    arrays["entity_kind"] = pack_strings([entities[e]["kind"] for e in iris])
+    arrays["entity_cluster"] = pack_strings([entities[e]["cluster"] or "" for e in iris])
+    rows = []
+    for e, iri in enumerate(iris):
+        for label, _lang, _pref in sorted(entities[iri]["labels"], key=lambda t: (not t[2], t[1] != "en", t[0])):
+            norm = normalise(label)
+            if norm:
+                rows.append((norm, e, label))
+    rows.sort(key=lambda r: r[0])  # stable: an entity's labels keep their order
+    arrays["name_norm"] = pack_strings([r[0] for r in rows])
+    arrays["name_label"] = pack_strings([r[2] for r in rows])
+    arrays["name_entity"] = np.array([r[1] for r in rows], dtype=np.int32)
+    return AnalysisIndex(arrays)
+
+
+# ------------------------------------------------------------------ saving and reading
+
+
+def save_index(index: AnalysisIndex, path: str | os.PathLike) -> Path:
+    """Write ``index`` to ``path`` (``.npz``) atomically."""
+    import numpy as np
+
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path, "wb") as f:
+        np.savez(f, **index.arrays)
+    return path
+
+
+def load_index(path: str | os.PathLike) -> AnalysisIndex | None:
+    """The index saved at ``path``, or None if there is none or it has another format."""
+    import numpy as np
+
+    try:
+        f = np.load(path, allow_pickle=False)  # members are read when first used
+        if "format" not in f.files or int(f["format"][0]) != FORMAT:
+            f.close()
+            return None
+        return AnalysisIndex(f)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def open_index(store_dir: str | os.PathLike, *, progress=None, build: bool = True) -> AnalysisIndex | None:
+    """The analysis index of the store's current generation, built and saved if missing
+    (None if it is missing and ``build`` is False).
+
+    ``progress(message)`` hears when the index has to be built (once per generation).
+    If the store folder is not writable the index is built in memory only.
+    """
+
+    gen = current_generation(store_dir)
+    index = load_index(gen.index_file)
+    if index is not None:
+        index.generation = gen
+        return index
+    if not build:
+        return None
+    say = progress or (lambda message: None)
+    say(f"building the analysis index of {gen.store} (once per load): network")
+    graph = wrap(open_store(gen.folder))
+    index = build_index(supply_network(graph), entities=entity_rows(graph), essential=essential_map(graph),
+                        progress=lambda message: say(f"building the analysis index: {message}"))
+    index.generation = gen
+    try:
+        save_index(index, gen.index_file)
+        _remove_stale_indexes(gen)
+    except OSError as e:
+        say(f"could not save the analysis index ({e}); it will be built again next time")
+    return index
+
+
+def _remove_stale_indexes(gen: Generation) -> None:
+    """Remove the indexes of generations that no longer exist."""
+    for f in (gen.store / INDEX_DIR).glob("*.npz"):
+        if not (gen.store / f.stem).is_dir():
+            f.unlink(missing_ok=True)
