@@ -13,7 +13,7 @@
   0.5399999999999999
 
 The whole-network rows come from arrays (engine "numpy"), the rows of chosen
-customers customer by customer (engine "python", the reference); the two must
+customers customer by customer (kg.analysis.shares.concentration_python, the reference); the two must
 give equal rows, floats included, on every graph below.
 """
 
@@ -24,7 +24,7 @@ import pytest
 
 from kg.analysis.concentration import concentration, sole_supplier_links
 
-from kg.analysis.shares import Concentration, SupplierShare, hhi, product_shares
+from kg.analysis.shares import Concentration, SupplierShare, concentration_python, hhi, product_shares
 
 from kg.network.arrays import input_groups, supply_table
 
@@ -178,8 +178,8 @@ def test_hhi_of_three_quarters_and_a_quarter():
 
 def test_sums_run_largest_share_first():
     g = net(("a", "c", "metal", 0.1), ("b", "c", "metal", 0.2), ("d", "c", "metal", 0.7))
-    for engine in ("numpy", "python"):
-        (row,) = concentration(g, engine=engine)
+    for rows_of in (concentration, concentration_python):
+        (row,) = rows_of(g)
         assert [s.supplier for s in row.suppliers] == ["d", "b", "a"]
         assert (row.coverage, row.hhi) == (0.9999999999999999, 0.5399999999999999)
         assert row.effective_suppliers == 1 / 0.5399999999999999
@@ -194,8 +194,8 @@ def test_parallel_relations_between_one_pair():
         ("a", "c", "metal", 0.5, {"iri": "r5", "quote": "again", "share_wording": "all"}),
         ("b", "c", "metal", None, {"inferred": True}),
     )
-    for engine in ("numpy", "python"):
-        (row,) = concentration(g, engine=engine)
+    for rows_of in (concentration, concentration_python):
+        (row,) = rows_of(g)
         a, b = row.suppliers
         assert (a.supplier, a.share, a.stated, a.inferred) == ("a", 0.5, True, False)
         assert (a.relations, a.quotes, a.sources, a.share_wording) == (
@@ -221,8 +221,8 @@ def test_group_mean_with_a_product_one_supplier_lacks():
         ("x", "mill", "ingot", None),
         ("x", "mill", "power", None, {"product_label": "electric power"}),
     )
-    for engine in ("numpy", "python"):
-        metal, power = concentration(g, essential=scheme, engine=engine)
+    for rows_of in (concentration, concentration_python):
+        metal, power = rows_of(g, essential=scheme)
         assert (metal.product, metal.product_label, metal.essential) == (
             "metal",
             "aluminium metal",
@@ -303,11 +303,11 @@ SCHEME = EssentialMap(
 @pytest.mark.parametrize("essential", [None, SCHEME], ids=["by product", "by concept"])
 def test_engines_agree(name, g, essential):
     rows = concentration(g, essential=essential)
-    assert rows == concentration(g, essential=essential, engine="python")
+    assert rows == concentration_python(g, essential=essential)
     assert rows == concentration(g, customers=sorted(g.nodes), essential=essential)
     assert rows == concentration(g, essential=essential, table=supply_table(g))
     # equal floats, not only equal values (0.0 == -0.0): the same reprs
-    assert repr(rows) == repr(concentration(g, essential=essential, engine="python"))
+    assert repr(rows) == repr(concentration_python(g, essential=essential))
     assert all(type(r) is Concentration for r in rows)
     assert all(type(s) is SupplierShare for r in rows for s in r.suppliers)
     assert [r for r in rows if r.sole_supplier] == sole_supplier_links(g, essential=essential)

@@ -1,4 +1,4 @@
-"""The systemic risk index (kg/esri.py) on a seven-node network computed by hand.
+"""The systemic risk index (kg/analysis/esri) on a seven-node network computed by hand.
 
 The network (edges supplier → customer, product; shares where stated)::
 
@@ -97,6 +97,7 @@ from kg.analysis.esri.compile import prepare
 from kg.analysis.esri.model import CompiledModel
 from kg.analysis.esri.notes import NoteTable
 from kg.analysis.esri.ranking import candidates, esri
+from kg.analysis.esri.reference import cascade_python, esri_python, prepare_python
 from kg.network.scheme import EssentialMap, essential_map
 from kg.analysis.dominance import dominator_tree
 
@@ -407,8 +408,8 @@ def test_bundled_data_weiqiao_is_the_single_point_of_failure():
 
 # ------------------------------------------------------------------ the compiled engine against the reference
 #
-# engine="python" is the reference implementation (dictionaries, one node at a
-# time); engine="numpy" (the default) compiles the same coefficients into
+# kg.analysis.esri.reference is the reference implementation (dictionaries, one node at a
+# time); kg.analysis.esri.compile compiles the same coefficients into
 # sparse matrices. They must give the same floats, not merely close ones: the
 # sums are added in the same order.
 
@@ -449,18 +450,18 @@ def cascade_fields(c):
 def assert_engines_agree(g, **kw):
     """Every node's index, ranking and cascade, both engines, compared exactly."""
     fast = esri(g, **kw)
-    slow = esri(g, engine="python", **kw)
+    slow = esri_python(g, **kw)
     assert [result_fields(r) for r in fast] == [result_fields(r) for r in slow]
     cascade_kw = {
         k: v for k, v in kw.items() if k in ("essential", "threshold", "weights", "max_rounds")
     }
     fast_model = prepare(g, essential=kw.get("essential"), weights=kw.get("weights", "auto"))
-    slow_model = prepare(
-        g, essential=kw.get("essential"), weights=kw.get("weights", "auto"), engine="python"
+    slow_model = prepare_python(
+        g, essential=kw.get("essential"), weights=kw.get("weights", "auto")
     )
     for n in g:
         a = cascade(g, n, model=fast_model, **cascade_kw)
-        b = cascade(g, n, model=slow_model, **cascade_kw)
+        b = cascade_python(g, n, model=slow_model, **cascade_kw)
         assert cascade_fields(a) == cascade_fields(b), n
         assert cascade_fields(cascade(g, n, **cascade_kw)) == cascade_fields(b), n
     return fast
@@ -600,7 +601,7 @@ def test_compiled_coefficients_equal_the_reference(groups_net):
     """The sparse matrices hold exactly the reference's impact coefficients, in its order."""
     scheme = scheme_of_groups()
     fast = prepare(groups_net, essential=scheme).compiled
-    slow = prepare(groups_net, essential=scheme, engine="python")
+    slow = prepare_python(groups_net, essential=scheme)
     nodes = fast.nodes
     assert nodes == sorted(groups_net)
 
@@ -631,7 +632,7 @@ def test_compiled_coefficients_equal_the_reference(groups_net):
 def test_notes_are_flagged_and_worded_as_the_reference(groups_net, net):
     for g, scheme in ((groups_net, scheme_of_groups()), (groups_net, None), (net, SCHEME)):
         fast = prepare(g, essential=scheme)
-        slow = prepare(g, essential=scheme, engine="python")
+        slow = prepare_python(g, essential=scheme)
         for kind, bit in (("down_notes", 1), ("up_notes", 2), ("own_notes", 4)):
             expected = {n: v for n, v in getattr(slow, kind).items() if v}
             assert dict(getattr(fast, kind)) == expected
@@ -665,10 +666,10 @@ def test_compiled_model_round_trips_through_savez(groups_net):
     for name, array in model.compiled.to_arrays().items():
         assert np.array_equal(loaded.to_arrays()[name], array), name
     assert notes.texts.tolist() == model.note_table().texts.tolist()
-    ranked = {r.firm: r for r in esri(groups_net, essential=scheme, engine="python")}
+    ranked = {r.firm: r for r in esri_python(groups_net, essential=scheme)}
     for n in groups_net:
         state = propagate(loaded, loaded.number(n))
-        reference = cascade(groups_net, n, essential=scheme, engine="python")
+        reference = cascade_python(groups_net, n, essential=scheme)
         assert state.esri == reference.esri and state.changes == reference.changes
         assert {loaded.nodes[j]: float(state.health[j]) for j in state.reached} == reference.health
         assert {loaded.nodes[j] for j in state.down} == set(reference.downstream) - {n}
@@ -679,7 +680,7 @@ def test_compiled_model_round_trips_through_savez(groups_net):
 
 def test_affected_reads_like_a_tuple(net):
     (a,) = esri(net, firms=["A"], essential=SCHEME)
-    (b,) = esri(net, firms=["A"], essential=SCHEME, engine="python")
+    (b,) = esri_python(net, firms=["A"], essential=SCHEME)
     assert isinstance(b.affected, tuple)
     assert a.affected == b.affected and b.affected == a.affected and a == b
     assert len(a.affected) == 5 and a.affected[0] == ("F", 1.0) and a.affected[-1] == b.affected[-1]
@@ -696,7 +697,7 @@ def test_unknown_engine_is_refused(net):
 
 def test_empty_network_and_a_lone_node():
     g = nx.DiGraph()
-    assert esri(g) == [] and esri(g, engine="python") == []
+    assert esri(g) == [] and esri_python(g) == []
     g.add_node("x")
     assert_engines_agree(g)
     (x,) = esri(g)

@@ -32,7 +32,7 @@ the customers' inputs); :mod:`kg.esri` compiles its model from the same table
 (pass one table to both to scan once). Shares are added left to right
 (:func:`left_sum`, :func:`segment_sums`), so the arrays hold the same floats
 as the row-by-row functions, which stay as the reference
-(``concentration(..., engine="python")``); the tests compare the two.
+(:func:`kg.analysis.shares.concentration_python`); the tests compare the two.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph()
@@ -46,10 +46,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.analysis.shares import Concentration, ENGINES, SupplierShare, add, concentration_label, fact_label, hhi, iri_tail, input_suppliers, product_shares
+from kg.analysis.shares import Concentration, ENGINES, SupplierShare, add, concentration_python, concentration_row, fact_label
 from kg.network.arrays import EPS, SupplyTable, build_supply_table, input_groups, supply_table
-from kg.utils.arrays import concat_ranges, left_sum, segment_sums
+from kg.utils.arrays import concat_ranges, segment_sums
 from kg.utils.memory import gc_paused
+from kg.vocab.namespaces import last_segment
 
 
 def concentration(
@@ -90,77 +91,7 @@ def concentration(
     with gc_paused(keep_old=True):  # the rows are built to last
         if customers is None and engine == "numpy":
             return _table_rows(network, table or build_supply_table(network), essential)
-        rows = []
-        for customer in sorted(network.nodes) if customers is None else customers:
-            rows.extend(_customer_rows(network, customer, essential))
-        return rows
-
-
-def _customer_rows(network, customer, essential, keys=None) -> list[Concentration]:
-    """The rows of one customer, in input order; only the input groups in ``keys`` if given."""
-    inputs = input_suppliers(network, customer)
-    if not inputs:
-        return []
-    outputs = network.nodes[customer].get("products") or []
-    groups: dict[str, list[str]] = {}
-    flags: dict[str, bool | None] = {}
-    for product in sorted(inputs):
-        if essential is None:
-            key, flag = product, None
-        else:
-            key, flag = essential.classify(product, outputs)
-        groups.setdefault(key, []).append(product)
-        flags[key] = flag if flags.get(key) is None else (flags[key] or flag)
-    return [
-        _row(network, customer, key, products, inputs, flags[key], essential)
-        for key, products in sorted(groups.items())
-        if keys is None or key in keys
-    ]
-
-
-def _row(network, customer, key, products, inputs, essential_flag, essential) -> Concentration:
-    per_product = {
-        p: product_shares({s: f["share"] for s, f in inputs[p].items()}) for p in products
-    }
-    suppliers = sorted({s for p in products for s in inputs[p]})
-    shares = []
-    for s in suppliers:
-        share = left_sum(per_product[p].get(s, (0.0, True))[0] for p in products) / len(products)
-        stated = all(per_product[p][s][1] for p in products if s in per_product[p])
-        facts = [inputs[p][s] for p in products if s in inputs[p]]
-        shares.append(
-            SupplierShare(
-                supplier=s,
-                label=concentration_label(network, s),
-                share=share,
-                stated=stated,
-                share_wording=next((f["share_wording"] for f in facts if f["share_wording"]), None),
-                relations=tuple(sorted({r for f in facts for r in f["relations"]})),
-                quotes=tuple(dict.fromkeys(q for f in facts for q in f["quotes"])),
-                sources=tuple(sorted({x for f in facts for x in f["sources"]})),
-                inferred=all(f["inferred"] for f in facts),
-            )
-        )
-    shares.sort(key=lambda x: (-x.share, x.supplier))
-    coverage = left_sum(x.share for x in shares)
-    index = hhi(x.share for x in shares)
-    if products == [key]:
-        label = next(iter(inputs[key].values()))["label"] or key
-    else:
-        label = (getattr(essential, "labels", None) or {}).get(key, key)
-    return Concentration(
-        customer=customer,
-        customer_label=concentration_label(network, customer),
-        product=key,
-        product_label=label,
-        suppliers=tuple(shares),
-        shares_stated=all(x.stated for x in shares),
-        coverage=coverage,
-        hhi=index,
-        effective_suppliers=1.0 / index if index > 0 else 0.0,
-        sole_supplier=len(shares) == 1 and coverage >= 1 - EPS,
-        essential=essential_flag,
-    )
+        return concentration_python(network, customers=customers, essential=essential)
 
 
 def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
@@ -268,7 +199,7 @@ def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
             rel = relations[r]
             tail = tails.get(key)
             if tail is None:
-                tail = tails[key] = iri_tail(key)
+                tail = tails[key] = last_segment(key)
             label = (
                 rel.get("product_label") if key == (rel.get("product") or "") else None
             ) or tail
@@ -346,7 +277,7 @@ def _sole_supplier_links(network, essential, table: SupplyTable | None) -> list[
                 if product in wanted_products:
                     add(inputs, supplier, product, rel)
         flag = bool(groups.group_essential[g]) if essential is not None else None
-        row = _row(
+        row = concentration_row(
             network, customer, groups.keys[groups.key[first]], products, inputs, flag, essential
         )
         if row.sole_supplier:

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kg.network.arrays import EPS
+from kg.network.model import node_label
 from kg.utils.arrays import left_sum
+from kg.vocab.namespaces import last_segment
 
 
 ENGINES = ("numpy", "python")
@@ -150,7 +152,7 @@ def add(out: dict, supplier: str, product: str, rel: dict) -> None:
 def _product_label(rel: dict, product: str) -> str:
     """The label of ``product`` as ``rel`` gives it (its own label when it is the relation's main product)."""
     main = rel.get("product") or ""
-    return (rel.get("product_label") if product == main else None) or iri_tail(product)
+    return (rel.get("product_label") if product == main else None) or last_segment(product)
 
 
 def fact_label(network, supplier: str, customer: str, product: str) -> str:
@@ -164,9 +166,79 @@ def fact_label(network, supplier: str, customer: str, product: str) -> str:
     return ""
 
 
-def iri_tail(iri: str) -> str:
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
+def concentration_python(network, *, customers=None, essential=None) -> list[Concentration]:
+    """:func:`kg.analysis.concentration.concentration` customer by customer: the reference
+    (and the rows of a few ``customers``)."""
+    rows = []
+    for customer in sorted(network.nodes) if customers is None else customers:
+        rows.extend(customer_rows(network, customer, essential))
+    return rows
 
 
-def concentration_label(network, node) -> str:
-    return network.nodes[node].get("label") or str(node)
+def customer_rows(network, customer, essential, keys=None) -> list[Concentration]:
+    """The :class:`Concentration` rows of one customer, in input order; only the input groups
+    in ``keys`` if given."""
+    inputs = input_suppliers(network, customer)
+    if not inputs:
+        return []
+    outputs = network.nodes[customer].get("products") or []
+    groups: dict[str, list[str]] = {}
+    flags: dict[str, bool | None] = {}
+    for product in sorted(inputs):
+        if essential is None:
+            key, flag = product, None
+        else:
+            key, flag = essential.classify(product, outputs)
+        groups.setdefault(key, []).append(product)
+        flags[key] = flag if flags.get(key) is None else (flags[key] or flag)
+    return [
+        concentration_row(network, customer, key, products, inputs, flags[key], essential)
+        for key, products in sorted(groups.items())
+        if keys is None or key in keys
+    ]
+
+
+def concentration_row(network, customer, key, products, inputs, essential_flag, essential) -> Concentration:
+    """The row of one input group of ``customer`` (``inputs`` as :func:`input_suppliers` gives them)."""
+    per_product = {
+        p: product_shares({s: f["share"] for s, f in inputs[p].items()}) for p in products
+    }
+    suppliers = sorted({s for p in products for s in inputs[p]})
+    shares = []
+    for s in suppliers:
+        share = left_sum(per_product[p].get(s, (0.0, True))[0] for p in products) / len(products)
+        stated = all(per_product[p][s][1] for p in products if s in per_product[p])
+        facts = [inputs[p][s] for p in products if s in inputs[p]]
+        shares.append(
+            SupplierShare(
+                supplier=s,
+                label=node_label(network, s, fallback="iri"),
+                share=share,
+                stated=stated,
+                share_wording=next((f["share_wording"] for f in facts if f["share_wording"]), None),
+                relations=tuple(sorted({r for f in facts for r in f["relations"]})),
+                quotes=tuple(dict.fromkeys(q for f in facts for q in f["quotes"])),
+                sources=tuple(sorted({x for f in facts for x in f["sources"]})),
+                inferred=all(f["inferred"] for f in facts),
+            )
+        )
+    shares.sort(key=lambda x: (-x.share, x.supplier))
+    coverage = left_sum(x.share for x in shares)
+    index = hhi(x.share for x in shares)
+    if products == [key]:
+        label = next(iter(inputs[key].values()))["label"] or key
+    else:
+        label = (getattr(essential, "labels", None) or {}).get(key, key)
+    return Concentration(
+        customer=customer,
+        customer_label=node_label(network, customer, fallback="iri"),
+        product=key,
+        product_label=label,
+        suppliers=tuple(shares),
+        shares_stated=all(x.stated for x in shares),
+        coverage=coverage,
+        hhi=index,
+        effective_suppliers=1.0 / index if index > 0 else 0.0,
+        sole_supplier=len(shares) == 1 and coverage >= 1 - EPS,
+        essential=essential_flag,
+    )

@@ -17,6 +17,7 @@ from kg.rdf.graph import store_has_ontology
 from kg.rdf.local import graph_from_sources, wrap
 from kg.rdf.remote import DEFAULT_TIMEOUT, LOAD_TIMEOUT, check_url, insert_data, insert_unless_ontology, open_remote, remote_has_ontology, send_update
 from kg.rdf.shortcuts import Shortcuts
+from kg.validation.shacl import validate as run_validation
 from kg.vocab.files import ontology_paths
 
 
@@ -54,8 +55,6 @@ def load_remote(
     sources = parse_files(paths)
     ontology = parse_files(ontology_paths())
     if validate:
-        from kg.validation.shacl import validate as run_validation
-
         violations = [v for v in run_validation(graph_from_sources([*ontology, *sources]))
                       if v.severity == "Violation"]
         if violations:
@@ -146,8 +145,6 @@ def load_into_store(
             store.flush()
             added = len(store) - before  # every triple is in the default graph
             if validate:
-                from kg.validation.shacl import validate as run_validation
-
                 violations = [v for v in run_validation(wrap(store)) if v.severity == "Violation"]
                 if violations:
                     raise ValidationFailed(violations)

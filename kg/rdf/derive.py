@@ -22,8 +22,8 @@ as the inverse of ``ckg:parentOrganization``. Data files never write either.
 
 The three patterns of a relation are sub-SELECTs so that Oxigraph joins them by hashing
 three index scans: written as one basic graph pattern it looks each relation's supplier
-and customer up one at a time, five times slower on a persistent store (4 s against
-20 s at 100k firms)."""
+and customer up one at a time, several times slower on a persistent store (see
+bench/RESULTS.md)."""
 
 
 def derived_triples(triples: Iterable) -> list:

@@ -1,1 +1,1 @@
-"""kg.synth"""
+"""DATA layer: synthetic but realistic cluster graphs for scale tests (``kg generate``)."""

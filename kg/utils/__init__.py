@@ -1,1 +1,1 @@
-"""kg.utils"""
+"""BASE layer: helpers with no domain knowledge (atomic files, numpy kernels, GC pauses, numbers)."""

@@ -1,1 +1,1 @@
-"""kg.validation"""
+"""DATA layer: SHACL validation, compiled to SPARQL for Oxigraph, with pyshacl as the reference."""

@@ -35,80 +35,22 @@ Every fact needs prov:wasDerivedFrom at least one evidence node (a ckg:Evidence 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from kg.errors import UnsupportedShape
+from kg.validation.sparql import (
+    CASTABLE, COMPARISONS, NODE_KINDS, NOT_COMPONENTS, ONE_STEP, PROLOGUE, RDF_LANG_STRING,
+    RDFS_CLASS, RDFS_LITERAL, TARGETS, TYPE_PATH, constant, is_true, sh, sparql_path,
+)
 from kg.validation.violations import SH, node_text, path_text
+from kg.vocab.files import SHAPES_FILE
 
 
 # ------------------------------------------------------- shapes as SPARQL
-
-
-def _sh(name: str) -> URIRef:
-    return URIRef(SH + name)
-
-
-_TYPE_PATH = (
-    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
-    "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-)
-
-
-_RDF_LANG_STRING = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
-
-
-_RDFS_LITERAL = URIRef("http://www.w3.org/2000/01/rdf-schema#Literal")
-
-
-_RDFS_CLASS = URIRef("http://www.w3.org/2000/01/rdf-schema#Class")
-
-
-# Datatypes Oxigraph can cast to: a literal of one of them that does not cast is ill-typed.
-_CASTABLE = {
-    URIRef("http://www.w3.org/2001/XMLSchema#" + name)
-    for name in ("string", "boolean", "integer", "decimal", "float", "double")
-    + ("dateTime", "date", "time", "duration")
-}
-
-
-_TARGETS = tuple(map(_sh, ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")))
-
-
-# Properties of a shape that are not constraint components of their own.
-_NOT_COMPONENTS = {
-    *_TARGETS,
-    *map(_sh, ("message", "severity", "name", "description", "order", "group", "defaultValue")),
-    *map(_sh, ("deactivated", "flags", "qualifiedMinCount", "qualifiedMaxCount")),
-    _sh("qualifiedValueShapesDisjoint"),
-}
-
-
-_NODE_KINDS = {
-    "IRI": "isIRI({v})",
-    "BlankNode": "isBlank({v})",
-    "Literal": "isLiteral({v})",
-    "BlankNodeOrIRI": "!isLiteral({v})",
-    "BlankNodeOrLiteral": "!isIRI({v})",
-    "IRIOrLiteral": "!isBlank({v})",
-}
-
-
-_COMPARISONS = {
-    "minExclusive": ">",
-    "minInclusive": ">=",
-    "maxExclusive": "<",
-    "maxInclusive": "<=",
-}
-
-
-_ONE_STEP = re.compile(r"<[^<>]*>|\(\^<[^<>]*>\)")
-"""A SPARQL path of one predicate, or its inverse (as :func:`_sparql_path` writes them)."""
-
-
-_PROLOGUE = re.compile(r"(?is)\s*(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)")
 
 
 @dataclass(frozen=True)
@@ -127,6 +69,15 @@ class ShapeQuery:
     messages: tuple[Literal, ...]
     severity: str
     sparql: bool = False  # SPARQL-based: an unbound ?value is the focus node
+
+
+def shapes_graph(shapes=None) -> Graph:
+    """The shapes as an rdflib Graph: ``shapes`` itself, a parsed Turtle file, or the bundled ones."""
+    if shapes is None:
+        shapes = SHAPES_FILE
+    if not isinstance(shapes, Graph):
+        shapes = Graph().parse(os.fspath(shapes), format="turtle")
+    return shapes
 
 
 def shape_queries(shapes: Graph) -> list[ShapeQuery]:
@@ -148,14 +99,14 @@ def shape_queries(shapes: Graph) -> list[ShapeQuery]:
     FILTER EXISTS { { ?this <urn:n> ?target . } } }
     """
     queries: list[ShapeQuery] = []
-    targeted = {s for target in _TARGETS for s in shapes.subjects(target, None)}
+    targeted = {s for target in TARGETS for s in shapes.subjects(target, None)}
     for shape in sorted(targeted, key=str):
-        if _is_true(shapes.value(shape, _sh("deactivated"))):
+        if is_true(shapes.value(shape, sh("deactivated"))):
             continue
         targets = _targets(shapes, shape)
         queries += _shape_queries(shapes, shape, targets)
-        for prop in shapes.objects(shape, _sh("property")):
-            if shapes.value(shape, _sh("path")) is not None:
+        for prop in shapes.objects(shape, sh("property")):
+            if shapes.value(shape, sh("path")) is not None:
                 raise UnsupportedShape(f"{node_text(shape)}: sh:property in a property shape")
             queries += _shape_queries(shapes, prop, targets)
     return queries
@@ -163,34 +114,34 @@ def shape_queries(shapes: Graph) -> list[ShapeQuery]:
 
 def _shape_queries(g: Graph, shape, targets: str) -> list[ShapeQuery]:
     """The queries for the constraints of ``shape`` on the focus nodes that ``targets`` binds."""
-    if _is_true(g.value(shape, _sh("deactivated"))):
+    if is_true(g.value(shape, sh("deactivated"))):
         return []
-    path_node = g.value(shape, _sh("path"))
-    path = None if path_node is None else _sparql_path(g, path_node)
-    severity = g.value(shape, _sh("severity"))
+    path_node = g.value(shape, sh("path"))
+    path = None if path_node is None else sparql_path(g, path_node)
+    severity = g.value(shape, sh("severity"))
     common = {
         "shape": str(shape),
         "path": None if path_node is None else path_text(g, path_node),
         "severity": "Violation" if severity is None else str(severity).rpartition("#")[2],
     }
-    messages = tuple(g.objects(shape, _sh("message")))
+    messages = tuple(g.objects(shape, sh("message")))
     queries = []
     for component, parameter in g.predicate_objects(shape):
-        if not str(component).startswith(SH) or component in _NOT_COMPONENTS:
+        if not str(component).startswith(SH) or component in NOT_COMPONENTS:
             continue
-        if component in (_sh("path"), _sh("property"), _sh("sparql")):
+        if component in (sh("path"), sh("property"), sh("sparql")):
             continue
         generic = (Literal(f"Not satisfied: {node_text(component)} {node_text(parameter)}"),)
         for text in _component_queries(g, shape, component, parameter, targets, path):
             queries.append(ShapeQuery(text, messages=messages or generic, **common))
-    for constraint in g.objects(shape, _sh("sparql")):
+    for constraint in g.objects(shape, sh("sparql")):
         if path is not None:
             raise UnsupportedShape(f"{node_text(shape)}: sh:sparql in a property shape")
-        if _is_true(g.value(constraint, _sh("deactivated"))):
+        if is_true(g.value(constraint, sh("deactivated"))):
             continue
         # The constraint's own messages. (pyshacl adds the shape's sh:message and shows
         # whichever sorts first; the shapes are written so that both give the same.)
-        own = tuple(g.objects(constraint, _sh("message"))) or messages
+        own = tuple(g.objects(constraint, sh("message"))) or messages
         name = str(constraint) if isinstance(constraint, URIRef) else str(shape)
         text = _sparql_constraint_query(g, constraint, targets)
         queries.append(ShapeQuery(text, messages=own, sparql=True, **{**common, "shape": name}))
@@ -223,10 +174,10 @@ def _component_queries(g: Graph, shape, component, parameter, targets, path) -> 
         return [f"SELECT DISTINCT ?this ?value WHERE {{ {' '.join(where)} }}"]
     if name == "hasValue":
         values = "BIND(?this AS ?v)" if path is None else f"?this {path} ?v ."
-        has = f"{values} FILTER(sameTerm(?v, {_constant(parameter)}))"
+        has = f"{values} FILTER(sameTerm(?v, {constant(parameter)}))"
         return [f"SELECT ?this WHERE {{ {every} FILTER NOT EXISTS {{ {has} }} }}"]
     if name == "disjoint":
-        other = _constant(parameter)
+        other = constant(parameter)
         if path is None:
             return [f"SELECT ?this (?this AS ?value) WHERE {{ {every} ?this {other} ?this . }}"]
         # Two sub-SELECTs, which Oxigraph joins by hashing; as one basic graph pattern it
@@ -243,7 +194,7 @@ def _component_queries(g: Graph, shape, component, parameter, targets, path) -> 
     if name == "maxCount":
         return _count_queries(targets, path, "", most=int(parameter))
     if name == "uniqueLang":
-        if not _is_true(parameter):
+        if not is_true(parameter):
             return []
         repeated = (
             f'SELECT DISTINCT ?this WHERE {{ ?this {path} ?v . FILTER(LANG(?v) != "") }} '
@@ -251,9 +202,9 @@ def _component_queries(g: Graph, shape, component, parameter, targets, path) -> 
         )
         return [f"SELECT ?this WHERE {{ {{ {repeated} }} FILTER EXISTS {{ {targets} }} }}"]
     if name == "qualifiedValueShape":
-        if _is_true(g.value(shape, _sh("qualifiedValueShapesDisjoint"))):
+        if is_true(g.value(shape, sh("qualifiedValueShapesDisjoint"))):
             raise UnsupportedShape(f"{node_text(shape)}: sh:qualifiedValueShapesDisjoint")
-        least, most = (g.value(shape, _sh(f"qualified{m}Count")) for m in ("Min", "Max"))
+        least, most = (g.value(shape, sh(f"qualified{m}Count")) for m in ("Min", "Max"))
         test = _shape_test(g, parameter, "?v", joins)
         where = " ".join([*joins, f"FILTER({test})"])
         return _count_queries(
@@ -277,7 +228,7 @@ def _count_queries(targets: str, path: str, where: str, *, least=None, most=None
     every = f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}"
     values = f"?this {path} ?v . {where}"
     out = []
-    if least == 1 and not where and _ONE_STEP.fullmatch(path):
+    if least == 1 and not where and ONE_STEP.fullmatch(path):
         out.append(f"SELECT ?this WHERE {{ {every} MINUS {{ ?this {path} ?v }} }}")
     elif least == 1 and not where:
         out.append(f"SELECT ?this WHERE {{ {every} FILTER NOT EXISTS {{ ?this {path} ?v }} }}")
@@ -310,31 +261,31 @@ def _value_test(g: Graph, shape, component, parameter, v: str, joins: list[str])
         # A left join with the instances of the class, not FILTER EXISTS, which
         # Oxigraph plans without the outer bindings (ten times slower at 10k firms).
         ok = f"?ok{len(joins)}"
-        instances = f"{v} {_TYPE_PATH} {_constant(parameter)}"
+        instances = f"{v} {TYPE_PATH} {constant(parameter)}"
         joins.append(f"OPTIONAL {{ SELECT DISTINCT {v} (true AS {ok}) WHERE {{ {instances} }} }}")
         return f"BOUND({ok})"
     if name == "datatype":
-        if parameter == _RDF_LANG_STRING:
+        if parameter == RDF_LANG_STRING:
             return f'COALESCE(isLiteral({v}) && LANG({v}) != "", false)'
-        if parameter == _RDFS_LITERAL:
+        if parameter == RDFS_LITERAL:
             return f"isLiteral({v})"
-        test = f"isLiteral({v}) && DATATYPE({v}) = {_constant(parameter)}"
-        if parameter in _CASTABLE:  # and well-formed: "1.5"^^xsd:integer is no integer
-            test += f" && isLiteral({_constant(parameter)}({v}))"
+        test = f"isLiteral({v}) && DATATYPE({v}) = {constant(parameter)}"
+        if parameter in CASTABLE:  # and well-formed: "1.5"^^xsd:integer is no integer
+            test += f" && isLiteral({constant(parameter)}({v}))"
         return f"COALESCE({test}, false)"
     if name == "nodeKind":
-        return _NODE_KINDS[str(parameter)[len(SH) :]].format(v=v)
+        return NODE_KINDS[str(parameter)[len(SH) :]].format(v=v)
     if name == "in":
-        options = [f"sameTerm({v}, {_constant(o)})" for o in Collection(g, parameter)]
+        options = [f"sameTerm({v}, {constant(o)})" for o in Collection(g, parameter)]
         return "(" + " || ".join(options) + ")" if options else "false"
     if name == "pattern":
-        flags = g.value(shape, _sh("flags"))
+        flags = g.value(shape, sh("flags"))
         args = Literal(str(parameter)).n3()
         if flags is not None:
             args += ", " + Literal(str(flags)).n3()
         return f"COALESCE(!isBlank({v}) && REGEX(STR({v}), {args}), false)"
-    if name in _COMPARISONS:
-        return f"COALESCE({v} {_COMPARISONS[name]} {_constant(parameter)}, false)"
+    if name in COMPARISONS:
+        return f"COALESCE({v} {COMPARISONS[name]} {constant(parameter)}, false)"
     if name in ("minLength", "maxLength"):
         op = ">=" if name == "minLength" else "<="
         return f"COALESCE(!isBlank({v}) && STRLEN(STR({v})) {op} {int(parameter)}, false)"
@@ -354,10 +305,10 @@ def _shape_test(g: Graph, shape, v: str, joins: list[str]) -> str:
     """A SPARQL expression true when the node ``v`` conforms to ``shape`` (value tests only)."""
     tests = []
     for component, parameter in g.predicate_objects(shape):
-        if not str(component).startswith(SH) or component in _NOT_COMPONENTS:
+        if not str(component).startswith(SH) or component in NOT_COMPONENTS:
             continue
-        if component == _sh("hasValue"):
-            test = f"sameTerm({v}, {_constant(parameter)})"
+        if component == sh("hasValue"):
+            test = f"sameTerm({v}, {constant(parameter)})"
         else:
             test = _value_test(g, shape, component, parameter, v, joins)
         if test is None:
@@ -369,18 +320,18 @@ def _shape_test(g: Graph, shape, v: str, joins: list[str]) -> str:
 
 def _targets(g: Graph, shape) -> str:
     """A graph pattern that binds ``?this`` to the focus nodes of ``shape`` (some repeatedly)."""
-    if (shape, RDF.type, _RDFS_CLASS) in g:
+    if (shape, RDF.type, RDFS_CLASS) in g:
         raise UnsupportedShape(f"{node_text(shape)}: implicit class targets")
     forms = {
-        "targetClass": f"?this {_TYPE_PATH} {{}} .",
+        "targetClass": f"?this {TYPE_PATH} {{}} .",
         "targetNode": "VALUES ?this {{ {} }}",
         "targetSubjectsOf": "?this {} ?target .",
         "targetObjectsOf": "?target {} ?this .",
     }
     branches = [
-        form.format(_constant(o))
+        form.format(constant(o))
         for name, form in forms.items()
-        for o in g.objects(shape, _sh(name))
+        for o in g.objects(shape, sh(name))
     ]
     return " UNION ".join(f"{{ {b} }}" for b in sorted(branches))
 
@@ -392,7 +343,7 @@ def _sparql_constraint_query(g: Graph, constraint, targets: str) -> str:
     several patterns without the outer bindings, which makes it quadratic;
     OPTIONAL { … } FILTER(!BOUND(…)) says the same and runs in one pass.
     """
-    select = g.value(constraint, _sh("select"))
+    select = g.value(constraint, sh("select"))
     if select is None:
         raise UnsupportedShape(f"{node_text(constraint)}: no sh:select")
     text = str(select)
@@ -400,12 +351,12 @@ def _sparql_constraint_query(g: Graph, constraint, targets: str) -> str:
         if variable in text:
             raise UnsupportedShape(f"{node_text(constraint)}: {variable} in sh:select")
     prologue = ""
-    for prefixes in g.objects(constraint, _sh("prefixes")):
-        for declaration in g.objects(prefixes, _sh("declare")):
-            prefix = g.value(declaration, _sh("prefix"))
-            namespace = g.value(declaration, _sh("namespace"))
+    for prefixes in g.objects(constraint, sh("prefixes")):
+        for declaration in g.objects(prefixes, sh("declare")):
+            prefix = g.value(declaration, sh("prefix"))
+            namespace = g.value(declaration, sh("namespace"))
             prologue += f"PREFIX {prefix}: <{namespace}>\n"
-    while match := _PROLOGUE.match(text):  # the query's own PREFIX and BASE lines
+    while match := PROLOGUE.match(text):  # the query's own PREFIX and BASE lines
         prologue += match.group(0).strip() + "\n"
         text = text[match.end() :]
     where = re.search(r"(?i)\bWHERE\s*\{", text) or re.search(r"\{", text)
@@ -414,32 +365,3 @@ def _sparql_constraint_query(g: Graph, constraint, targets: str) -> str:
     every = f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}"
     text = f"{text[: where.end()]} {every} {text[where.end() :]}"
     return f"{prologue}SELECT ?this ?value ?path WHERE {{ {{ {text} }} }}"
-
-
-def _sparql_path(g: Graph, path) -> str:
-    """A SHACL property path as a SPARQL property path."""
-    if isinstance(path, URIRef):
-        return path.n3()
-    if g.value(path, RDF.first) is not None:
-        return "(" + "/".join(_sparql_path(g, p) for p in Collection(g, path)) + ")"
-    alternatives = g.value(path, _sh("alternativePath"))
-    if alternatives is not None:
-        return "(" + "|".join(_sparql_path(g, p) for p in Collection(g, alternatives)) + ")"
-    for name, operator in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
-        inner = g.value(path, _sh(name))
-        if inner is not None:
-            return f"({_sparql_path(g, inner)}{operator})"
-    inner = g.value(path, _sh("inversePath"))
-    if inner is not None:
-        return f"(^{_sparql_path(g, inner)})"
-    raise UnsupportedShape(f"not a SHACL path: {node_text(path)}")
-
-
-def _constant(term) -> str:
-    if isinstance(term, BNode):
-        raise UnsupportedShape(f"a blank node as a constraint parameter: {node_text(term)}")
-    return term.n3()
-
-
-def _is_true(term) -> bool:
-    return isinstance(term, Literal) and term.value is True

@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import replace
-from rdflib import Graph
 
 from kg.rdf.formats import expand_paths, parse_files
-from kg.rdf.graph import count_triples
 from kg.rdf.local import graph_from_sources
 from kg.validation.locate import Locator
-from kg.validation.reference import pyshacl_results, pyshacl_violation
+from kg.validation.compile import shapes_graph
+from kg.validation.reference import validate_pyshacl
 from kg.validation.run import validate_sparql
 from kg.validation.violations import Violation, sorted_violations
-from kg.vocab.files import SHAPES_FILE, ontology_paths
+from kg.vocab.files import ontology_paths
 
 
 ENGINES = ("sparql", "pyshacl")
@@ -29,7 +28,8 @@ def validate(data_graph, *, shapes=None, engine: str = "sparql") -> list[Violati
     is run. ``shapes`` is a shapes file or an rdflib Graph (default:
     ``ontology/shapes.ttl``). ``engine`` is ``"sparql"`` (the shapes compiled to
     SPARQL and run in Oxigraph; a graph on another store is copied into one) or
-    ``"pyshacl"`` (the reference; slow on large graphs).
+    ``"pyshacl"`` (the reference, :func:`kg.validation.reference.validate_pyshacl`;
+    slow on large graphs).
 
     >>> from kg.rdf.graph import open_graph
     >>> validate(open_graph([]))  # the ontology alone
@@ -37,28 +37,10 @@ def validate(data_graph, *, shapes=None, engine: str = "sparql") -> list[Violati
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
-    if shapes is None:
-        shapes = SHAPES_FILE
-    if not isinstance(shapes, Graph):
-        shapes = Graph().parse(os.fspath(shapes), format="turtle")
+    shapes = shapes_graph(shapes)
     if engine == "sparql":
         return validate_sparql(data_graph, shapes)
-
-    import pyshacl
-
-    # pyshacl 0.40 runs on the Oxigraph-backed Graph as it is: no copy, and its
-    # SPARQL constraints run in Oxigraph. Copying into rdflib's memory store first
-    # made it ten times slower (6.3 s against 0.6 s on the bundled graph).
-    _, report, _ = pyshacl.validate(
-        _CountedGraph.over(data_graph),
-        shacl_graph=shapes,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        meta_shacl=False,
-        advanced=False,
-    )
-    return sorted_violations(pyshacl_violation(report, result, data_graph) for result in pyshacl_results(report))
+    return validate_pyshacl(data_graph, shapes=shapes)
 
 
 def validate_files(
@@ -88,27 +70,3 @@ def validate_files(
         for v in violations
         for file, line in [locate(v.focus)]
     )
-
-
-class _CountedGraph(Graph):
-    """The same graph (same store, same triples) with ``len()`` counted once.
-
-    pyshacl tests the data graph's truth value, that is ``len()``, up to three
-    times for every result it makes, and on the Oxigraph store each ``len()`` is a
-    count of the whole graph: with 300 violations on the bundled data that took
-    7.6 s against 2.1 s with the count cached. The graph does not change while
-    it is validated.
-    """
-
-    _count: int
-
-    @classmethod
-    def over(cls, graph):
-        if type(graph) is not Graph:  # a Dataset, or anything else: as it is
-            return graph
-        counted = cls(graph.store, graph.identifier, namespace_manager=graph.namespace_manager)
-        counted._count = count_triples(graph)
-        return counted
-
-    def __len__(self) -> int:
-        return self._count

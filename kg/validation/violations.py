@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.collection import Collection
 
-from kg.vocab.namespaces import PREFIXES
+from kg.vocab.namespaces import compact
 
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -89,10 +89,8 @@ def path_text(report, path) -> str:
 
 
 def prefixed(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
-        if iri.startswith(namespace) and iri != namespace:
-            return f"{prefix}:{iri[len(namespace):]}"
-    return f"<{iri}>"
+    short = compact(iri)  # "<iri>" for no prefix, nor for a namespace itself
+    return f"<{iri}>" if short == iri or not short.partition(":")[2] else short
 
 
 def sorted_violations(violations: Iterable[Violation]) -> list[Violation]:

@@ -8,7 +8,6 @@ import numpy as np
 from kg.analysis.esri.compile import prepare
 from kg.analysis.esri.model import Cascade, CascadeState, CompiledModel, EPS, MAX_ROUNDS, Model, THRESHOLD
 from kg.analysis.esri.notes import NoteTable
-from kg.analysis.esri.reference import cascade_python
 from kg.errors import UnknownName
 from kg.network.scheme import EssentialMap
 from kg.utils.arrays import concat_ranges
@@ -98,8 +97,8 @@ def propagate(
 ) -> CascadeState:
     """Propagate the failure of node number ``firm`` on a compiled model (see the module docstring).
 
-    Same rounds and the same floats as the reference :func:`cascade` with
-    ``engine="python"``; only the firm's descendants (downstream shock) and
+    Same rounds and the same floats as the reference
+    :func:`kg.analysis.esri.reference.cascade_python`; only the firm's descendants (downstream shock) and
     ancestors (upstream shock) are updated.
     """
     n = len(model.nodes)
@@ -181,8 +180,8 @@ def cascade(
 ) -> Cascade:
     """Propagate the failure of ``firm`` (``psi_firm = 0``) and return the end state.
 
-    ``model`` (from :func:`prepare`) saves recomputing coefficients across calls;
-    its engine then decides, else ``engine``.
+    ``model`` (from :func:`prepare`) saves recomputing coefficients across calls.
+    The reference is :func:`kg.analysis.esri.reference.cascade_python`.
 
     >>> import networkx as nx
     >>> g = nx.DiGraph()
@@ -198,9 +197,7 @@ def cascade(
         raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
     model = model or prepare(network, essential=essential, weights=weights, engine=engine)
     if model.compiled is None:
-        return cascade_python(
-            network, firm, threshold=threshold, max_rounds=max_rounds, model=model
-        )
+        raise ValueError("a reference model: use kg.analysis.esri.reference.cascade_python")
     cm = model.compiled
     state = propagate(cm, cm.index[firm], threshold=threshold, max_rounds=max_rounds)
     nodes = cm.nodes

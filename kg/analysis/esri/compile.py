@@ -6,7 +6,6 @@ import numpy as np
 
 from kg.analysis.esri.model import CompiledModel, ENGINES, Model, output_weights
 from kg.analysis.esri.notes import NoteTable, Notes, note_table
-from kg.analysis.esri.reference import prepare_python
 from kg.network.arrays import SupplyTable, input_groups, supply_table
 from kg.network.scheme import EssentialMap
 from kg.utils.arrays import left_sum, segment_sums
@@ -25,11 +24,10 @@ def prepare(
 
     ``engine="numpy"`` compiles them into a :class:`CompiledModel` (``.compiled``),
     from one scan of the network (``table``, :func:`kg.concentration.supply_table`,
-    if the caller has it); ``"python"`` builds the reference dictionaries.
+    if the caller has it), the only engine; the reference dictionaries are
+    :func:`kg.analysis.esri.reference.prepare_python`.
     """
     check_engine(engine)
-    if engine == "python":
-        return prepare_python(network, essential=essential, weights=weights)
     with gc_paused():
         return _prepare(network, essential, weights, table)
 

@@ -11,7 +11,7 @@ import numpy as np
 from kg.utils.arrays import RowProduct, narrow, pack_strings, unpack_strings
 
 
-ENGINES = ("numpy", "python")
+ENGINES = ("numpy",)
 """``numpy``: the compiled sparse model (default); ``python``: the reference implementation."""
 
 
@@ -212,19 +212,19 @@ class Model:
     weight: dict[str, float]
     total: float
     basis: str
-    #: customer -> one [(supplier, L)] list per essential input group (engine "python" only)
+    #: customer -> one [(supplier, L)] list per essential input group (the reference only)
     essential_inputs: dict[str, list[list[tuple[str, float]]]]
-    #: customer -> [(supplier, L / S_i)] over its non-essential groups (engine "python" only)
+    #: customer -> [(supplier, L / S_i)] over its non-essential groups (the reference only)
     other_inputs: dict[str, list[tuple[str, float]]]
     sales: dict[
         str, list[tuple[str, float]]
-    ]  # supplier -> [(customer, w_ij / R_i)] (engine "python" only)
+    ]  # supplier -> [(customer, w_ij / R_i)] (the reference only)
     down_notes: Mapping[str, list[str]]  # customer -> what its input coefficients assume
     up_notes: Mapping[str, list[str]]  # supplier -> what its sales coefficients assume
     own_notes: Mapping[str, list[str]]  # node -> what its weight assumes
     general: list[str]
-    compiled: CompiledModel | None = None  # engine "numpy"
-    note_table: object = None  # engine "numpy": () -> NoteTable
+    compiled: CompiledModel | None = None  # compiled
+    note_table: object = None  # compiled: () -> NoteTable
 
 
 def output_weights(network, weights: str) -> tuple[dict[str, float], str]:
@@ -242,7 +242,3 @@ def output_weights(network, weights: str) -> tuple[dict[str, float], str]:
         values,
         "firm count (a firm counts 1, a cohort its member count); capacities are not known for every node",
     )
-
-
-def esri_label(network, node) -> str:
-    return network.nodes[node].get("label") or str(node)

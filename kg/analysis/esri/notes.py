@@ -6,9 +6,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from kg.analysis.esri.model import CompiledModel
-from kg.analysis.shares import fact_label, iri_tail
+from kg.analysis.shares import fact_label
 from kg.network.arrays import SupplyTable
 from kg.utils.arrays import PackedStrings, concat_ranges, narrow, pack_strings, unpack_strings
+from kg.vocab.namespaces import last_segment
 
 
 class NoteTable:
@@ -104,7 +105,7 @@ def note_table(
     for v, data in network.nodes(data=True):
         labels[table.index[v]] = data.get("label") or str(v)
     flags = compiled.notes
-    tails = {p: iri_tail(p) for p in table.products}
+    tails = {p: last_segment(p) for p in table.products}
     relations = table.relations
 
     def what(facts: np.ndarray) -> list[str]:

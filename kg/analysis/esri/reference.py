@@ -1,12 +1,22 @@
-"""The pure-Python ESRI reference the tests compare the compiled model against."""
+"""The pure-Python ESRI reference the tests compare the compiled model against.
+
+Dictionaries and loops, one node at a time: :func:`prepare_python`,
+:func:`cascade_python` and :func:`esri_python` give the same floats as
+:func:`~kg.analysis.esri.compile.prepare`, :func:`~kg.analysis.esri.cascade.cascade`
+and :func:`~kg.analysis.esri.ranking.esri` (see ``docs/esri.md``). Nothing on the
+compiled path imports this module.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kg.analysis.esri.model import Cascade, EPS, Model, esri_label, output_weights
+from kg.analysis.esri.model import Cascade, EPS, MAX_ROUNDS, Model, THRESHOLD, output_weights
+from kg.analysis.esri.ranking import EsriResult, chosen_firms, pruned_firms, ranked_results
 from kg.analysis.shares import input_suppliers, product_shares
+from kg.errors import UnknownName
 from kg.network.scheme import EssentialMap
+from kg.network.model import node_label
 from kg.utils.arrays import left_sum
 
 
@@ -31,7 +41,7 @@ def prepare_python(
             and basis.startswith("firm count")
         ):
             model.own_notes[node] = [
-                f"{esri_label(network, node)}: a cohort whose size no source states; counted as 1 firm"
+                f"{node_label(network, node, fallback='iri')}: a cohort whose size no source states; counted as 1 firm"
             ]
     return model
 
@@ -40,7 +50,7 @@ def _prepare_inputs(network, model: Model, customer, essential: EssentialMap | N
     inputs = input_suppliers(network, customer)
     if not inputs:
         return
-    label = esri_label(network, customer)
+    label = node_label(network, customer, fallback="iri")
     outputs = network.nodes[customer].get("products") or []
     notes = model.down_notes.setdefault(customer, [])
     if essential is not None and not outputs:
@@ -64,7 +74,7 @@ def _prepare_inputs(network, model: Model, customer, essential: EssentialMap | N
                 notes.append(
                     f"{label}: share of {what} not stated for "
                     + (
-                        f"its sole supplier {esri_label(network, guessed[0])}; taken as all of it"
+                        f"its sole supplier {node_label(network, guessed[0], fallback='iri')}; taken as all of it"
                         if len(split) == 1
                         else f"{len(guessed)} of {len(split)} suppliers; split evenly"
                     )
@@ -73,7 +83,7 @@ def _prepare_inputs(network, model: Model, customer, essential: EssentialMap | N
                 shares[s] = shares.get(s, 0.0) + share / len(products)
                 if inputs[product][s]["inferred"]:
                     notes.append(
-                        f"{esri_label(network, s)} → {label} ({inputs[product][s]['label'] or product}): inferred link, not stated"
+                        f"{node_label(network, s, fallback='iri')} → {label} ({inputs[product][s]['label'] or product}): inferred link, not stated"
                     )
         links = sorted(shares.items())
         if is_essential[key]:
@@ -110,17 +120,55 @@ def _prepare_sales(network, model: Model, supplier) -> None:
     notes = model.up_notes.setdefault(supplier, [])
     if len(customers) > 1:
         notes.append(
-            f"{esri_label(network, supplier)}: sales volumes not stated; sales split by customer weight"
+            f"{node_label(network, supplier, fallback='iri')}: sales volumes not stated; sales split by customer weight"
         )
     notes.append(
-        f"{esri_label(network, supplier)}: sales to customers the sources do not name are unknown and not counted"
+        f"{node_label(network, supplier, fallback='iri')}: sales to customers the sources do not name are unknown and not counted"
     )
 
 
+def esri_python(
+    network,
+    *,
+    firms=None,
+    top: int | None = None,
+    threshold: float = THRESHOLD,
+    essential: EssentialMap | None = None,
+    weights: str = "auto",
+    max_rounds: int = MAX_ROUNDS,
+    tree=None,
+) -> list[EsriResult]:
+    """The reference :func:`~kg.analysis.esri.ranking.esri`: every cascade by :func:`cascade_python`."""
+    chosen = chosen_firms(network, firms, top, threshold)
+    model = prepare_python(network, essential=essential, weights=weights)
+    chosen, pruned = pruned_firms(network, chosen, top, tree, model)
+    results = []  # (firm, esri, rounds, converged, affected, lost weight, assumptions)
+    for f in chosen:
+        c = cascade_python(network, f, threshold=threshold, max_rounds=max_rounds, model=model)
+        hit = sorted(
+            ((i, 1.0 - h) for i, h in c.health.items() if i != f and h < 1.0 - EPS),
+            key=lambda x: (-x[1], -model.weight.get(x[0], 0.0), x[0]),
+        )
+        results.append((f, c.esri, c.rounds, c.converged, tuple(hit), c.lost_weight, c.assumptions))
+    return ranked_results(network, model, results, pruned)
+
+
 def cascade_python(
-    network, firm: str, *, threshold: float, max_rounds: int, model: Model
+    network,
+    firm: str,
+    *,
+    essential: EssentialMap | None = None,
+    threshold: float = THRESHOLD,
+    weights: str = "auto",
+    max_rounds: int = MAX_ROUNDS,
+    model: Model | None = None,
 ) -> Cascade:
-    """The reference cascade: dictionaries, one node at a time."""
+    """The reference cascade: dictionaries, one node at a time (``model`` from :func:`prepare_python`)."""
+    if firm not in network:
+        raise UnknownName(firm, [])
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
+    model = model or prepare_python(network, essential=essential, weights=weights)
     import networkx as nx
 
     down = sorted(nx.descendants(network, firm) - {firm})
