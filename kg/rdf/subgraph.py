@@ -18,15 +18,13 @@ SELECT DISTINCT ?r ?n WHERE {
 
 FOLLOW = ("ckg:inCluster", "ckg:product", "ckg:volume", "ckg:capacity", "ckg:outputValue", "ckg:inferenceRule",
           "prov:wasDerivedFrom", "prov:hadPrimarySource")
-"""The links :func:`firm_links_network` follows from the firm, its relations and its partners
+"""The links :func:`links_store` follows from the firm, its relations and its partners
 (two steps: a relation's evidence, then its article): what the projection reads about them.
 Links to other firms (``ckg:suppliesTo``, ownership) are not followed."""
 
 
-AGENT_FACTS = ("rdf:type", "skos:prefLabel", "skos:altLabel", "ckg:inCluster", "ckg:locatedIn", "ckg:headquarteredIn",
-               "ckg:produces", "ckg:capacity", "ckg:outputValue", "ckg:memberCount")
-"""What :func:`firm_links_network` copies about the firm and its partners: the node attributes
-of :func:`kg.network.supply_network`."""
+LINKS_DEPTH = 2
+"""Steps along :data:`FOLLOW` in :func:`links_store`: a relation's evidence, then its article."""
 
 
 def term_of(name: str):
@@ -45,9 +43,8 @@ class NotLocal(ViewError):
 LOCAL_SHARE = 0.25
 """A neighbourhood with more than this share of the supply relations (and more than
 :data:`LOCAL_MIN` of them) is not read alone: copying it costs more than projecting the whole
-network. Two steps around a hub: at 100k firms 190,000 of the 439,000 relations, 64 s to copy
-against 92 s for the whole view; at 10k firms half the relations, 6 s to copy and 4 s to draw
-against 9 s for the whole view."""
+network (two steps around a hub can hold half the relations). For the measurements, see
+bench/RESULTS.md, view_around rows."""
 
 
 LOCAL_MIN = 10_000
@@ -67,14 +64,74 @@ statuses, quantities, rules, evidence and its article (what labels, tooltips and
 
 _LOOKUP_LIMIT = 4000
 """Up to this many firms a step of the walk looks up their relations; beyond, it joins them with
-every relation by hashing. At 100k firms, for 3 / 1,000 / 6,000 / 12,000 firms: lookups 0.00 /
-0.64 / 1.9 / 2.7 s, hashing 0.7 / 0.8 / 1.8 / 1.8 s. (The plain join of the three patterns is
-as fast as the lookups up to 1,000 firms, then Oxigraph picks another plan: 67 s for 3,000.)"""
+every relation by hashing, which is then faster. (The plain join of the three patterns is as fast
+as the lookups for a few firms, then Oxigraph picks a much slower plan.) For the measurements,
+see bench/RESULTS.md, view_around rows."""
 
 
 _MAX_FOLLOW = 8
 """At most this many steps along :data:`_FOLLOW` (the ontology needs four: firm, park, quantity,
 evidence, article)."""
+
+
+def copy_neighbourhood(ox_store, seeds, follow, depth: int):
+    """A small in-memory ``pyoxigraph.Store`` with every fact about ``seeds`` in ``ox_store``.
+
+    With each fact come the blank nodes it points to (a quantity) and every fact about those;
+    then, ``depth`` times, what the facts copied so far link to along ``follow`` (prefixed
+    names, such as :data:`FOLLOW`), with every fact about it. Not copied: the
+    ``ckg:suppliesTo`` shortcuts (thousands on a hub, read by no projection). The class
+    hierarchy comes too: the projection reads kinds through ``rdfs:subClassOf*``.
+
+    >>> import pyoxigraph as ox
+    >>> ex = lambda x: ox.NamedNode("http://example.org/" + x)
+    >>> big = ox.Store()
+    >>> big.extend([ox.Quad(ex("a"), term_of("ckg:inCluster"), ex("c")),
+    ...             ox.Quad(ex("c"), term_of("skos:prefLabel"), ox.Literal("C")),
+    ...             ox.Quad(ex("b"), term_of("ckg:inCluster"), ex("a"))])
+    >>> [len(copy_neighbourhood(big, {ex("a")}, ["ckg:inCluster"], depth)) for depth in (0, 1)]
+    [1, 2]
+    """
+    import pyoxigraph as ox
+
+
+    default = ox.DefaultGraph()
+    skip, follow = term_of(_SKIP), {term_of(p) for p in follow}
+    small = ox.Store()
+    small.extend(ox_store.quads_for_pattern(None, term_of("rdfs:subClassOf"), None, default))
+    copied: set = set()
+
+    def facts(nodes) -> list:
+        """Every fact about ``nodes`` (but :data:`_SKIP`), then about the blank nodes they point to."""
+        quads = [q for n in nodes for q in ox_store.quads_for_pattern(n, None, None, default) if q.predicate != skip]
+        blanks = {q.object for q in quads if isinstance(q.object, ox.BlankNode)} - copied
+        copied.update(blanks)
+        return quads + [q for n in blanks for q in ox_store.quads_for_pattern(n, None, None, default)]
+
+    new = set(seeds)
+    for _ in range(depth + 1):
+        new -= copied
+        if not new:
+            break
+        copied.update(new)
+        quads = facts(new)
+        small.extend(quads)
+        new = {q.object for q in quads if q.predicate in follow and isinstance(q.object, ox.NamedNode)}
+    return small
+
+
+def links_store(ox_store, iri: str):
+    """A small in-memory ``pyoxigraph.Store`` with ``iri``'s supply relations, its partners in
+    them and what :func:`kg.network.supply_network` reads about those (:data:`FOLLOW`,
+    :data:`LINKS_DEPTH` steps out): projected, the firm's links with every attribute the whole
+    network gives them."""
+    import pyoxigraph as ox
+
+
+    seeds = {ox.NamedNode(iri)}
+    for r, n in ox_store.query(sparql_prologue() + PARTNERS_QUERY.replace("{iri}", iri)):
+        seeds.update((r, n))
+    return copy_neighbourhood(ox_store, seeds, FOLLOW, LINKS_DEPTH)
 
 
 def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str = "both", include=()):
@@ -84,7 +141,7 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
     ``include``, colour and size by kind) is the one the whole graph gives. It holds:
 
     - the supply relations among the firms within ``depth`` steps (found step by step, as
-      :meth:`_Builder.select_around` walks the network), every fact about those firms, about
+      :meth:`kg.render.view.builder.Builder.select_around` walks the network), every fact about those firms, about
       the firm's group and subsidiaries, the cooperations they (or their parks) are partners
       in, and, as ``include`` asks, the institutions of those cooperations and the projects
       they invest in;
@@ -96,8 +153,8 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
     - the class hierarchy (the projection reads kinds through ``rdfs:subClassOf*``).
 
     Queries on ``ox_store``: one per step and direction, then a bounded number (about a
-    dozen), each for a batch of nodes (``VALUES``); the facts go from store to store as
-    N-Triples, with the blank nodes they point to (a quantity) and the facts about those.
+    dozen), each for a batch of nodes (``VALUES``); then :func:`copy_neighbourhood` copies the
+    facts, with the blank nodes they point to (a quantity) and the facts about those.
 
     Raises :class:`NotLocal` when the relations among the firms are more than
     :data:`LOCAL_SHARE` of all (the whole network is then cheaper to read), or when a blank
@@ -130,7 +187,7 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
 
     focus = ox.NamedNode(firm)
     keep = {focus}
-    for step in ("up", "down"):  # as _Builder.select_around: suppliers first, then customers
+    for step in ("up", "down"):  # as Builder.select_around: suppliers first, then customers
         if direction not in (step, "both"):
             continue
         near, far = ("customer", "supplier") if step == "up" else ("supplier", "customer")
@@ -141,7 +198,7 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
             if len(frontier) <= _LOOKUP_LIMIT:  # lookups from the frontier's relations
                 found = column(f"SELECT DISTINCT ?n WHERE {{ {{ SELECT ?r ?n WHERE {{ {values('?f', frontier)} "
                                f"?r ckg:{near} ?f . ?r ckg:{far} ?n }} }} FILTER EXISTS {{ ?r a ckg:SupplyRelation }} }}")
-            else:  # a hash join with every relation's other end (two seconds at 100k firms)
+            else:  # a hash join with every relation's other end
                 found = column(f"SELECT DISTINCT ?n WHERE {{ {{ SELECT ?r WHERE {{ {values('?f', frontier)} "
                                f"?r ckg:{near} ?f }} }} {{ SELECT ?r ?n WHERE {{ ?r ckg:{far} ?n }} }} "
                                "?r a ckg:SupplyRelation }")
@@ -157,51 +214,32 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
     group = column(f"SELECT DISTINCT ?x WHERE {{ {{ {focus} ckg:parentOrganization ?x }} UNION {{ ?x ckg:subsidiary {focus} }} "
                    f"UNION {{ ?x ckg:parentOrganization {focus} }} UNION {{ {focus} ckg:subsidiary ?x }} }}")
 
-    small = ox.Store()
-    small.extend(ox_store.quads_for_pattern(None, ox.NamedNode(PREFIXES["rdfs"] + "subClassOf"), None, ox.DefaultGraph()))
-    copied: set = set()
-
-    def copy(nodes) -> None:
-        """Copy every fact about ``nodes`` (but :data:`_SKIP`) not copied yet, with the blank
-        nodes they point to and every fact about those."""
-        new = {n for n in nodes if isinstance(n, ox.NamedNode) and n not in copied}
-        if not new:
-            return
-        copied.update(new)
-        small.load(ox_store.query(
-            prologue + f"CONSTRUCT {{ ?s ?p ?o . ?b ?bp ?bo }} WHERE {{ {values('?s', new)} "
-            f"{{ ?s ?p ?o FILTER(?p != {_SKIP}) }} UNION {{ ?s ?q ?b FILTER(isBlank(?b)) ?b ?bp ?bo }} }}"
-        ).serialize(format=nt), format=nt, lenient=True)
-
-    def objects(predicates: str, subjects=None) -> set:
-        """The IRIs the copy so far links to by ``predicates`` (from ``subjects``, if given)."""
-        pattern = values("?s", subjects) if subjects is not None else ""
-        return column(f"SELECT DISTINCT ?o WHERE {{ {pattern} ?s ?p ?o FILTER(?p IN ({predicates}) && isIRI(?o)) }}",
-                      small)  # FILTER, not VALUES ?p: Oxigraph would join two VALUES first
+    def objects(predicates: str, subjects) -> set:
+        """The IRIs ``subjects`` link to by ``predicates``."""
+        return column(f"SELECT DISTINCT ?o WHERE {{ {values('?s', subjects)} ?s ?p ?o "
+                      f"FILTER(?p IN ({predicates}) && isIRI(?o)) }}")  # FILTER, not VALUES ?p: Oxigraph would join two VALUES first
 
     def cooperations(of) -> set:
         return column(f"SELECT DISTINCT ?c WHERE {{ {values('?x', of)} ?c ckg:partner ?x . ?c a ckg:Cooperation }}")
 
-    copy(keep | group)
-    copy(relations)
+    seeds = keep | group | relations
     shown = keep | group | objects("ckg:locatedIn, ckg:headquarteredIn", keep | group)  # agents, their parks
     coops = cooperations(shown)
-    copy(coops)
+    seeds |= coops
     named = set(group)
     if "institutions" in include:  # the institutions among the partners are drawn, and their cooperations
         others = objects("ckg:partner", coops) - shown if coops else set()
         if others:
-            copy(others)
-            copy(cooperations(others))
+            seeds |= others | cooperations(others)
             shown |= others
             named |= others
     if "projects" in include:
         projects = column(f"SELECT DISTINCT ?p WHERE {{ {values('?x', shown)} ?p ckg:investor ?x . ?p a ckg:Project }}")
         if projects:
-            copy(projects)
             investors = objects("ckg:investor", projects)
-            copy(investors)
+            seeds |= projects | investors
             named |= projects | investors
+    small = copy_neighbourhood(ox_store, seeds, _FOLLOW, _MAX_FOLLOW)
     # agents the view names that are in no relation copied (the firm itself, if no step found a
     # partner): nodes of the network if they are in a supply relation, so one of those is copied
     named = ((named - keep) | {focus}) - column(
@@ -215,11 +253,6 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
             small.load(ox_store.query(prologue + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {values('?s', sample)} "
                                       "?s ?p ?o FILTER(?p IN (rdf:type, ckg:supplier, ckg:customer)) }")
                        .serialize(format=nt), format=nt, lenient=True)
-    for _ in range(_MAX_FOLLOW):
-        leads = objects(", ".join(_FOLLOW)) - copied
-        if not leads:
-            break
-        copy(leads)
     # a blank node inside a blank node was copied without what is said about it
     if small.query("ASK { ?b ?p ?c FILTER(isBlank(?b) && isBlank(?c)) }"):
         raise NotLocal("a blank node inside a blank node")

@@ -10,11 +10,10 @@ from kg.network.project import supply_network
 from kg.network.scheme import essential_map
 from kg.rdf.generations import open_store
 from kg.rdf.local import wrap
-from kg.rdf.subgraph import AGENT_FACTS, FOLLOW, PARTNERS_QUERY, term_of
+from kg.rdf.subgraph import links_store
 from kg.render.text import report_label
 from kg.services.index import open_index
 from kg.services.resolve import FIRM_KINDS, resolve
-from kg.vocab.namespaces import sparql_prologue
 
 
 def indexed_card(store_dir, firm: str, *, progress=None) -> dict:
@@ -37,37 +36,14 @@ def graph_card(graph, firm: str) -> dict:
 
 def firm_links_network(ox_store, iri: str):
     """The supply network of ``iri`` and its direct partners only, with every attribute
-    :func:`kg.network.supply_network` gives them, read from ``ox_store`` by two queries.
+    :func:`kg.network.supply_network` gives them, read from ``ox_store``.
 
     The firm's supply relations, its partners and what the projection reads about them
-    (two steps out) are copied into a small in-memory graph, which is then projected as
-    usual: the same code, so the same attributes, at the cost of the firm's links only.
+    (:func:`kg.rdf.subgraph.links_store`) are copied into a small in-memory store, which is
+    then projected as usual: the same code, so the same attributes, at the cost of the firm's
+    links only (the projection queries a pyoxigraph Store directly: no rdflib).
     """
-    import pyoxigraph as ox
-
-
-    agents, relations = {ox.NamedNode(iri)}, set()
-    for r, n in ox_store.query(sparql_prologue() + PARTNERS_QUERY.replace("{iri}", iri)):
-        relations.add(r)
-        agents.add(n)
-    default = ox.DefaultGraph()
-    follow = {term_of(p) for p in FOLLOW}
-    small = ox.Store()
-    # the class hierarchy, for the types the projection reads through rdfs:subClassOf*
-    small.extend(ox_store.quads_for_pattern(None, term_of("rdfs:subClassOf"), None, default))
-    # what the projection reads about an agent (not its ckg:suppliesTo shortcuts: thousands for a hub)
-    facts = [term_of(p) for p in AGENT_FACTS]
-    quads = [q for node in agents for p in facts for q in ox_store.quads_for_pattern(node, p, None, default)]
-    seeds, seen = set(relations), set(agents)
-    for _ in range(3):  # the relations, then two steps along FOLLOW; a lookup by subject per node
-        small.extend(quads)
-        seeds = {q.object for q in quads if q.predicate in follow} | seeds
-        seeds -= seen
-        seen |= seeds
-        quads = [q for node in seeds for q in ox_store.quads_for_pattern(node, None, None, default)]
-        seeds = set()
-    small.extend(quads)
-    return supply_network(small)  # kg.store.select queries a pyoxigraph Store directly: no rdflib
+    return supply_network(links_store(ox_store, iri))
 
 
 # ------------------------------------------------------------------ dependency card

@@ -8,9 +8,11 @@ The rdflib namespaces (``CKG``, a closed namespace, and the others) are in :mod:
 
 from __future__ import annotations
 
+import functools
 import re
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def compact(iri: str) -> str:
     """``ckr:weiqiao-group`` for a full IRI in a known namespace; the IRI otherwise.
 
@@ -86,3 +88,7 @@ def sparql_prologue() -> str:
 
 def local_name(iri: str) -> str:
     return re.split(r"[/#:]", iri.rstrip("/#"))[-1] if iri else ""
+
+
+class Iri(str):
+    """An IRI as a value to show: compact (``ckr:…``) in text output, whole in JSON."""

@@ -1,1 +1,1 @@
-"""kg.render.view"""
+"""Interactive HTML views of the supply network (vis-network inline, offline)."""

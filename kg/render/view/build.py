@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from kg.errors import UnknownName, ViewError
 from kg.network.facts import Facts
 from kg.render.view.builder import Builder
+from kg.render.view.encode import encode
 from kg.render.view.model import AGGREGATIONS, COLOR_MODES, DIRECTIONS, INCLUDE_KINDS, SIZE_MEASURES, View
 from kg.utils.memory import gc_paused
 
@@ -84,7 +85,7 @@ def view_from_network(
         b, what = _collect(net, facts, cluster, around, depth, direction, include, aggregate, members)
     metrics = (metrics or {}) if aggregate is None else {}
     with gc_paused():
-        return b.finish(what, data_note, color_by, size_by, metrics)
+        return encode(b, what, data_note, color_by, size_by, metrics)
 
 
 def _collect(net, facts, cluster, around, depth, direction, include, aggregate, members):

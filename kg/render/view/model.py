@@ -37,11 +37,8 @@ that is read on first use, and edges travel as columns of numbers.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from kg.vocab.namespaces import PREFIXES
 
 
 PHYSICS_LIMIT = 1500
@@ -124,21 +121,6 @@ class View:
 
 
 # ====================================================================== small helpers
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def compact_cached(iri: str) -> str:
-    for prefix, ns in _namespaces():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
-@functools.lru_cache(maxsize=1)
-def _namespaces() -> tuple[tuple[str, str], ...]:
-    """(prefix, namespace), longest namespace first, so the first match is the best."""
-
-    return tuple(sorted(PREFIXES.items(), key=lambda x: -len(x[1])))
 
 
 def view_note(data_note: str, sources: Iterable[str]) -> str:

@@ -9,10 +9,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from kg.errors import ViewError
-from kg.render.view.builder import mix_colours
-from kg.render.view.model import EDGE_STYLES, KINDS, View, compact_cached
+from kg.render.view.encode import mix_colours
+from kg.render.view.model import EDGE_STYLES, KINDS, View
 from kg.utils.files import write_atomic
 from kg.utils.memory import gc_paused
+from kg.vocab.namespaces import compact
 
 
 # ====================================================================== HTML
@@ -102,9 +103,9 @@ def page_data(view: View) -> tuple[dict, dict]:
         base = mix_colours(KINDS[n["kind"]][1], "#ffffff", 0.45) if n["outside"] else KINDS[n["kind"]][1]
         groups.setdefault(g, {"shape": n["shape"], "color": base, "border": mix_colours(base, "#000000", 0.35),
                               "dashes": n["outside"]})
-        item = {"iri": compact_cached(n["iri"]) if n["iri"] else "", "kind": n["kind"],
+        item = {"iri": compact(n["iri"]) if n["iri"] else "", "kind": n["kind"],
                 "label": n["label"], "names": [x for x in n["names"] if x != n["label"]],
-                "clusters": [compact_cached(c) for c in n["clusters"]], "group": g, "size": n["size"],
+                "clusters": [compact(c) for c in n["clusters"]], "group": g, "size": n["size"],
                 "x": n["x"], "y": n["y"]}
         if n["color"] != groups[g]["color"]:
             item["color"], item["border"] = n["color"], n["border"]
@@ -141,7 +142,7 @@ def page_data(view: View) -> tuple[dict, dict]:
     styles = {s: {"color": c, "dashes": d, "arrow": a, "sub": usual_sub.get(s, "")}
               for s, (_, c, d, a) in EDGE_STYLES.items()}
     filters = {"kinds": view.filters["kinds"],
-               "clusters": [{**c, "key": compact_cached(c["key"])} for c in view.filters["clusters"]]}
+               "clusters": [{**c, "key": compact(c["key"])} for c in view.filters["clusters"]]}
     data = {
         "title": view.title, "subtitle": view.subtitle, "data_note": view.data_note,
         "nodes": nodes, "edges": edges, "groups": groups,
