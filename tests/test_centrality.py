@@ -7,6 +7,7 @@ import pytest
 from kg.analysis.centrality import betweenness, centrality, degree, pagerank
 from kg.network.model import network_from_edges
 from kg.rdf.graph import open_graph
+from kg.services import supply
 
 
 def scores(result):
@@ -97,8 +98,8 @@ def test_per_cluster_uses_the_cluster_network(tmp_path):
         ex:r3 a ckg:SupplyRelation ; ckg:supplier ex:out ; ckg:customer ex:a .
     """, encoding="utf-8")
     g = open_graph([path], ontology=False)
-    whole = centrality(g, measure="degree")
+    whole = supply.centrality(g, measure="degree")
     assert [(x.label, x.value) for x in whole.rows] == [("a", 2), ("b", 2), ("out", 2)]
-    local = centrality(g, measure="degree", cluster="http://example.org/cl")
+    local = supply.centrality(g, measure="degree", cluster="http://example.org/cl")
     assert [(x.label, x.value) for x in local.rows] == [("a", 1), ("b", 1)]
     assert (local.cluster, local.nodes) == ("http://example.org/cl", 2)

@@ -1,11 +1,11 @@
-"""kg.gaps: value-chain coverage of a cluster, on a tiny inline value chain."""
+"""kg.analysis.gaps through kg.services.supply.gaps: value-chain coverage of a cluster, on a tiny inline value chain."""
 
 from __future__ import annotations
 
 import pytest
 
 from kg.errors import UnknownCluster
-from kg.analysis.gaps import gaps
+from kg.services.supply import gaps
 from kg.network.scheme import product_stages
 from kg.rdf.graph import open_graph
 

@@ -8,7 +8,7 @@ from rdflib import Graph
 from kg.errors import AmbiguousName, UnknownCluster
 from kg.lookup.clusters import cluster_members, known_clusters, resolve_cluster
 from kg.network.model import network_from_edges
-from kg.network.project import as_network, group_links, supply_network
+from kg.network.project import group_links, supply_network
 from kg.rdf.graph import open_graph
 
 PREFIX = """
@@ -235,13 +235,6 @@ def test_self_loop_relation(tmp_path):
     text = PREFIX + "ex:a a ckg:Firm . ex:r a ckg:SupplyRelation ; ckg:supplier ex:a ; ckg:customer ex:a ."
     G = supply_network(load(tmp_path, text, "oxigraph"))
     assert list(G.edges()) == [(EX + "a", EX + "a")]
-
-
-def test_as_network_passes_a_network_through():
-    G = network_from_edges([("a", "b")])
-    assert as_network(G) is G
-    with pytest.raises(TypeError):
-        as_network(G, cluster="x")
 
 
 def test_network_from_edges_attributes():

@@ -165,7 +165,7 @@ def test_cohorts_from_rdf(tmp_path):
         ex:sub ckg:parentOrganization ex:w .
     """, encoding="utf-8")
     g = open_graph([path], ontology=False)
-    (p,) = single_points_of_failure(g)
+    (p,) = single_points_of_failure(supply_network(g))
     ex = "http://example.org/"
     assert (p.iri, p.dominated, p.dominated_weight, p.unsized_cohorts) == (
         ex + "w", [ex + "derived", ex + "innovation", ex + "zouping"], 62, 1)

@@ -427,7 +427,7 @@ def test_a_failure_while_feeding_the_bulk_loader_adds_nothing(tmp_path, bulk_eve
 
 
 def test_load_progress_lines_on_stderr(capsys):
-    from kg.cli.main import _load_progress
+    from kg.cli.commands.load import _load_progress
     from kg.rdf.bulk import LoadProgress
 
     report = _load_progress()  # not a terminal: a line a million triples, one when a large file is done

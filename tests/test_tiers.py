@@ -8,6 +8,7 @@ from rdflib import Graph
 from kg.errors import UnknownName
 from kg.network.model import network_from_edges
 from kg.analysis.tiers import customers, suppliers
+from kg.network.project import supply_network
 
 
 def rows(t):
@@ -102,7 +103,7 @@ def test_steps_carry_the_evidence_of_every_hop():
         ex:r2 a ckg:SupplyRelation ; ckg:supplier ex:c ; ckg:customer ex:d ; ckg:product ckp:aluminium-formwork ;
             prov:wasDerivedFrom [ a ckg:Evidence ; prov:value "Q2" ; prov:hadPrimarySource ex:art ] .
     """)
-    t = customers(g, "http://example.org/w")
+    t = customers(supply_network(g), "http://example.org/w")
     assert t.label == "Weiqiao"
     first, second = t.entries
     assert (first.tier, first.label, first.kind, second.tier, second.label) == (
@@ -114,6 +115,6 @@ def test_steps_carry_the_evidence_of_every_hop():
     rel = second.last_step.relations[0]
     assert (rel["product"], rel["source"], rel["share"]) == (
         "https://w3id.org/cluster-kg/product/aluminium-formwork", "002.txt", None)
-    up = suppliers(g, "http://example.org/d")
+    up = suppliers(supply_network(g), "http://example.org/d")
     assert [(e.tier, e.label, e.last_step.quotes) for e in up.entries] == [
         (1, "Zouping firms", ["Q2"]), (2, "Weiqiao", ["Q1"])]

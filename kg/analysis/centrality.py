@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.analysis.backend import betweenness as compute_betweenness
 from kg.analysis.backend import exact_or_sampled_betweenness, use_igraph
+from kg.analysis.backend import pagerank as compute_pagerank
 from kg.network.model import node_label
-from kg.network.project import as_network
 
 
 MEASURES = ("degree", "pagerank", "betweenness")
@@ -101,9 +102,7 @@ def pagerank(G, *, upstream: bool = True, engine: str = "auto") -> dict[str, flo
     >>> max(r, key=r.get)
     's'
     """
-    from kg.analysis.backend import pagerank as compute
-
-    return compute(G, alpha=0.85, reverse=upstream, tol=PAGERANK_TOL, engine=engine)
+    return compute_pagerank(G, alpha=0.85, reverse=upstream, tol=PAGERANK_TOL, engine=engine)
 
 
 def betweenness(G, *, limit: int = EXACT_BETWEENNESS_LIMIT, k: int = BETWEENNESS_SAMPLES,
@@ -123,15 +122,13 @@ def betweenness(G, *, limit: int = EXACT_BETWEENNESS_LIMIT, k: int = BETWEENNESS
     >>> betweenness(G, limit=2, k=2, engine="igraph")[1]  # a few steps: exact
     'exact'
     """
-    from kg.analysis.backend import betweenness as compute
-
     n = len(G)
     if n <= limit or k >= n:
-        return compute(G, engine=engine), "exact"
+        return compute_betweenness(G, engine=engine), "exact"
     if use_igraph(G, engine):
         scores, exact = exact_or_sampled_betweenness(G, k=k, seed=seed, work=work)
     else:
-        scores, exact = compute(G, k=k, seed=seed, engine=engine), False
+        scores, exact = compute_betweenness(G, k=k, seed=seed, engine=engine), False
     return scores, "exact" if exact else f"sampled: {k} of {n} source nodes, seed {seed}"
 
 
@@ -144,14 +141,14 @@ def _tie(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def centrality(source, *, measure: str = "pagerank", top: int | None = None,
-               cluster: str | None = None, limit: int = EXACT_BETWEENNESS_LIMIT,
+def centrality(G, *, measure: str = "pagerank", top: int | None = None, limit: int = EXACT_BETWEENNESS_LIMIT,
                k: int = BETWEENNESS_SAMPLES, seed: int = SEED, engine: str = "auto") -> Centrality:
-    """Rank the nodes of ``source`` (an RDF graph or a supply network) by ``measure``.
+    """Rank the nodes of the supply network ``G`` by ``measure``.
 
-    ``measure`` is "degree", "pagerank" or "betweenness"; ``top`` keeps the first rows;
-    ``cluster`` (with an RDF graph) computes the measure on the cluster's own network
-    (firms of the cluster and the links among them). Ties (scores equal to 12 significant
+    ``measure`` is "degree", "pagerank" or "betweenness"; ``top`` keeps the first rows.
+    For a cluster's own network (firms of the cluster and the links among them) pass that
+    network (:func:`kg.services.supply.centrality` projects it); ``cluster`` of the result
+    is ``G.graph["cluster"]``. Ties (scores equal to 12 significant
     digits: engines differ in the last bits of equal scores) are ranked by label.
     ``engine`` is "auto", "networkx" or "igraph" (see :mod:`kg.engine`).
 
@@ -163,7 +160,6 @@ def centrality(source, *, measure: str = "pagerank", top: int | None = None,
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
-    G = as_network(source, cluster=cluster)
     if measure == "degree":
         scores, method = degree(G), "exact"
     elif measure == "pagerank":

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from kg.analysis.backend import entry_dominators, source_components
 from kg.errors import UnknownName
 from kg.network.model import node_label
-from kg.network.project import as_network
 
 
 class _SuperSource:
@@ -97,8 +96,8 @@ class DominatorTree:
         return out
 
 
-def dominator_tree(source, *, engine: str = "auto") -> DominatorTree:
-    """Build the :class:`DominatorTree` of ``source`` (an RDF graph or a supply network).
+def dominator_tree(G, *, engine: str = "auto") -> DominatorTree:
+    """Build the :class:`DominatorTree` of the supply network ``G``.
 
     O(V + E) for the super-source and the condensation, plus the immediate dominators
     (near-linear), plus one pass over the tree. Self-loops play no part: a firm cannot
@@ -111,7 +110,6 @@ def dominator_tree(source, *, engine: str = "auto") -> DominatorTree:
     {'a': None, 'b': 'a', 'c': 'a', 'd': 'a'}
     """
 
-    G = as_network(source)
     entry_points, raw = entry_dominators(G, SUPER_SOURCE, engine=engine)
     idom: dict[str, str | None] = {}
     children: dict[object, list[str]] = {}
@@ -173,12 +171,12 @@ class FailurePoint:
     unsized_cohorts: int = 0
 
 
-def single_points_of_failure(source, *, cluster: str | None = None, top: int | None = None,
+def single_points_of_failure(G, *, top: int | None = None,
                              min_count: int = 1) -> list[FailurePoint]:
     """Firms that dominate at least ``min_count`` others, by dominated weight (then count, label).
 
-    ``source`` is an RDF graph (``cluster`` limits it to a cluster's network) or a supply
-    network. Counts and weights of all firms come from one dominator tree; the lists of
+    ``G`` is a supply network (a cluster's own network: ``supply_network(graph,
+    cluster=…)``). Counts and weights of all firms come from one dominator tree; the lists of
     dominated firms are built only for the rows returned (``top`` limits them).
 
     >>> from kg.network.model import network_from_edges
@@ -187,7 +185,6 @@ def single_points_of_failure(source, *, cluster: str | None = None, top: int | N
     ...  for p in single_points_of_failure(G)]
     [('a', ['b', 'c', 'd'], 3, 12)]
     """
-    G = as_network(source, cluster=cluster)
     T = dominator_tree(G)
     ranked = sorted((v for v in G if T.count[v] >= max(min_count, 0)),
                     key=lambda v: (-T.weight[v], -T.count[v], node_label(G, v).casefold(), v))
@@ -197,11 +194,11 @@ def single_points_of_failure(source, *, cluster: str | None = None, top: int | N
                          T.count[v], T.weight[v], T.unsized[v]) for v in ranked]
 
 
-def dominators_of(source, firm: str) -> list[str]:
+def dominators_of(G, firm: str) -> list[str]:
     """The firms whose failure alone cuts ``firm`` off from every supply path, nearest first.
 
     >>> from kg.network.model import network_from_edges
     >>> dominators_of(network_from_edges([("a", "b"), ("b", "c"), ("x", "c")]), "c")
     []
     """
-    return dominator_tree(source).dominators(firm)
+    return dominator_tree(G).dominators(firm)

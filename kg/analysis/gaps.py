@@ -6,35 +6,25 @@ takes the stage of its nearest ``skos:broader`` concept that has one. The main
 chain is every stage with ``ckg:stageOrder`` 1 or more; supporting stages
 (order 0) are reported when covered but never counted as missing.
 
->>> from rdflib import Graph
->>> g = Graph().parse(format="turtle", data='''
-... @prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
-... @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-... @prefix ex: <http://example.org/> .
-... ex:smelting a ckg:Stage ; ckg:stageOrder 1 . ex:rolling a ckg:Stage ; ckg:stageOrder 2 .
-... ex:ingot ckg:stage ex:smelting . ex:plate ckg:stage ex:rolling .
-... ex:c a ckg:IndustrialCluster ; skos:prefLabel "Home"@en .
-... ex:a a ckg:Firm ; ckg:inCluster ex:c ; ckg:produces ex:ingot .
-... ex:b a ckg:Firm ; ckg:produces ex:plate .''')
->>> r = gaps(g, "home")
+The analysis takes the supply network, the cluster's members and the scheme
+(:func:`kg.network.scheme.read_stages`, :func:`kg.network.scheme.product_stages`);
+:func:`kg.services.supply.gaps` reads them from a graph.
+
+>>> from kg.network.model import network_from_edges
+>>> G = network_from_edges([], nodes=["a", "b"])
+>>> G.nodes["a"]["products"], G.nodes["b"]["products"] = ["ingot"], ["plate"]
+>>> stages = {"smelting": {"order": 1, "label": "smelting"}, "rolling": {"order": 2, "label": "rolling"}}
+>>> r = gaps(G, {"a"}, stages, {"ingot": {"smelting"}, "plate": {"rolling"}}, {}, cluster="c", label="Home")
 >>> [(s.label, s.covered, s.candidates and s.candidates[0].iri) for s in r.stages]
-[('smelting', True, []), ('rolling', False, 'http://example.org/b')]
+[('smelting', True, []), ('rolling', False, 'b')]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.lookup.clusters import cluster_members, resolve_cluster
-from kg.network.project import supply_network
-from kg.network.scheme import product_stages, read_stages
-from kg.rdf.graph import select
+from kg.network.model import node_label
 from kg.vocab.namespaces import last_segment
-
-
-_LABEL_QUERY = """
-SELECT ?v WHERE { <{iri}> skos:prefLabel ?v . FILTER(langMatches(lang(?v), "en")) }
-"""
 
 
 @dataclass(frozen=True)
@@ -89,22 +79,16 @@ class Gaps:
         return [s.stage for s in self.stages if not s.covered]
 
 
-def _label(graph, iri: str) -> str:
-    labels = sorted(row[0] for row in select(graph, _LABEL_QUERY.replace("{iri}", iri)))
-    return labels[0] if labels else last_segment(iri)
+def gaps(G, members: set[str], stages: dict[str, dict], prod_stage: dict[str, set[str]],
+         prod_label: dict[str, str], *, cluster: str, label: str) -> Gaps:
+    """Value-chain coverage and gaps of the cluster ``cluster`` (IRI; ``label`` its name)
+    whose ``members`` are agents of the supply network ``G``.
 
-
-def gaps(graph, cluster: str) -> Gaps:
-    """Value-chain coverage and gaps of ``cluster`` (IRI, prefixed name, or label of a
-    cluster, region or park; see :func:`kg.network.resolve_cluster`).
-
-    Raises :class:`~kg.errors.UnknownCluster` listing the known clusters when nothing matches.
+    ``stages`` is stage IRI -> {"order", "label"} (:func:`kg.network.scheme.read_stages`);
+    ``prod_stage`` and ``prod_label`` are product IRI -> stages and product IRI -> label
+    (:func:`kg.network.scheme.product_stages`). ``stages`` is not changed.
     """
-    iri = resolve_cluster(graph, cluster)
-    members = cluster_members(graph, iri)
-    G = supply_network(graph)
-    stages = read_stages(graph)
-    prod_stage, prod_label = product_stages(graph)
+    stages = dict(stages)
 
     def plabel(p: str) -> str:
         return prod_label.get(p, last_segment(p))
@@ -120,7 +104,7 @@ def gaps(graph, cluster: str) -> Gaps:
                 covering.setdefault(s, {}).setdefault(n, set()).add(p)
 
     def name(n: str) -> str:
-        return G.nodes[n]["label"]
+        return node_label(G, n)
 
     main = [s for s, d in stages.items() if d["order"] is not None and d["order"] >= 1]
     shown = set(main) | set(covering)
@@ -158,4 +142,4 @@ def gaps(graph, cluster: str) -> Gaps:
         rows.append(StageCoverage(s, stages[s]["label"], stages[s]["order"], s in covering,
                                   firms, [name(f) for f in firms], products,
                                   [plabel(p) for p in products], candidates.get(s, [])))
-    return Gaps(iri, _label(graph, iri), len(inside), rows, sorted(unstaged))
+    return Gaps(cluster, label, len(inside), rows, sorted(unstaged))

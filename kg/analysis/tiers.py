@@ -19,7 +19,6 @@ from itertools import pairwise
 
 from kg.errors import UnknownName
 from kg.network.model import node_label
-from kg.network.project import as_network
 
 
 @dataclass(frozen=True)
@@ -123,8 +122,8 @@ class Tiers:
         return [e for e in self.entries if e.tier == tier]
 
 
-def suppliers(source, firm: str, *, depth: int | None = None) -> Tiers:
-    """Upstream tiers of ``firm`` (an IRI) in ``source`` (an RDF graph or a supply network).
+def suppliers(G, firm: str, *, depth: int | None = None) -> Tiers:
+    """Upstream tiers of ``firm`` (an IRI) in the supply network ``G``.
 
     ``depth`` stops after that many tiers (None: all). A self-loop makes the firm its
     own tier-1 supplier (flagged ``self_loop``); other cycles stop where they close.
@@ -135,10 +134,10 @@ def suppliers(source, firm: str, *, depth: int | None = None) -> Tiers:
     >>> [(e.tier, e.iri, e.self_loop) for e in t.entries], t.self_loop, t.cycle_tier
     ([(1, 'b', True)], False, 2)
     """
-    return tiers(source, firm, direction="upstream", depth=depth)
+    return tiers(G, firm, direction="upstream", depth=depth)
 
 
-def customers(source, firm: str, *, depth: int | None = None) -> Tiers:
+def customers(G, firm: str, *, depth: int | None = None) -> Tiers:
     """Downstream tiers of ``firm``; see :func:`suppliers`.
 
     >>> from kg.network.model import network_from_edges
@@ -146,10 +145,10 @@ def customers(source, firm: str, *, depth: int | None = None) -> Tiers:
     >>> [(e.tier, e.iri) for e in customers(G, "a", depth=1).entries]
     [(1, 'b'), (1, 'c')]
     """
-    return tiers(source, firm, direction="downstream", depth=depth)
+    return tiers(G, firm, direction="downstream", depth=depth)
 
 
-def tiers(source, firm: str, *, direction: str = "upstream", depth: int | None = None) -> Tiers:
+def tiers(G, firm: str, *, direction: str = "upstream", depth: int | None = None) -> Tiers:
     """Breadth-first tiers of ``firm`` upstream or downstream, O(V + E).
 
     Raises :class:`~kg.errors.UnknownName` if ``firm`` is not in the network and
@@ -159,7 +158,6 @@ def tiers(source, firm: str, *, direction: str = "upstream", depth: int | None =
         raise ValueError(f"direction must be 'upstream' or 'downstream', not {direction!r}")
     if depth is not None and depth < 1:
         raise ValueError(f"depth must be at least 1, not {depth}")
-    G = as_network(source)
     if firm not in G:
         raise UnknownName(firm, [])
     upstream = direction == "upstream"

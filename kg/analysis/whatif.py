@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from kg.analysis.dominance import entry_points, is_unsized_cohort
 from kg.errors import UnknownName
 from kg.network.model import node_label
-from kg.network.project import as_network
 
 
 # ------------------------------------------------------------------ what if
@@ -73,8 +72,8 @@ def _known_sum(values) -> float | None:
     return sum(known) if known else None
 
 
-def whatif(source, firms, *, cluster: str | None = None) -> WhatIf:
-    """Remove ``firms`` (IRIs) and propagate the failure round by round, O(V + E).
+def whatif(G, firms) -> WhatIf:
+    """Remove ``firms`` (IRIs) from the supply network ``G`` and propagate the failure round by round, O(V + E).
 
     A firm with suppliers fails when all of them have failed; a firm without suppliers
     (or supplied only by itself) never fails by cascade. When the rounds end, one
@@ -90,7 +89,6 @@ def whatif(source, firms, *, cluster: str | None = None) -> WhatIf:
     >>> w.rounds, w.lost_capacity, w.capacity_unknown, [h.iri for h in w.partial]
     ([['b'], ['c']], 7.0, ['c'], ['d'])
     """
-    G = as_network(source, cluster=cluster)
     removed = sorted(set(firms))
     for f in removed:
         if f not in G:

@@ -1,1 +1,1 @@
-"""kg.lookup"""
+"""READ layer: words to IRIs (entity names and aliases, clusters and places)."""

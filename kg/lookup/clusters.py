@@ -158,3 +158,22 @@ def cluster_members(graph, cluster: str) -> set[str]:
     """
     iri = resolve_cluster(graph, cluster)
     return {row[0] for row in select(graph, _MEMBERS_QUERY.replace("{iri}", iri))}
+
+
+_LABEL_QUERY = """
+SELECT ?v WHERE { <{iri}> skos:prefLabel ?v . FILTER(langMatches(lang(?v), "en")) }
+"""
+
+
+def cluster_label(graph, cluster: str) -> str:
+    """The smallest English label of ``cluster`` (an IRI), else its last segment.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='''
+    ... @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    ... <http://example.org/c> skos:prefLabel "Home"@en, "Another"@en-gb .''')
+    >>> cluster_label(g, "http://example.org/c"), cluster_label(g, "http://example.org/d")
+    ('Another', 'd')
+    """
+    labels = sorted(row[0] for row in select(graph, _LABEL_QUERY.replace("{iri}", _iri_for_query(cluster))))
+    return labels[0] if labels else last_segment(cluster)

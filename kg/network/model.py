@@ -45,15 +45,18 @@ def pick_label(labels: Iterable[tuple[str, str]], iri: str) -> tuple[str, str | 
     return label, zh
 
 
-def node_label(G, node: str) -> str:
-    """A node's label, or the IRI's last segment when the node has none.
+def node_label(G, node: str, *, fallback: str = "segment") -> str:
+    """A node's label, or when the node has none the IRI's last segment
+    (``fallback="segment"``) or the whole IRI (``fallback="iri"``).
 
     >>> import networkx as nx
     >>> node_label(nx.DiGraph(), "http://example.org/a")
     'a'
+    >>> node_label(nx.DiGraph(), "http://example.org/a", fallback="iri")
+    'http://example.org/a'
     """
     data = G.nodes[node] if node in G else {}
-    return data.get("label") or last_segment(node)
+    return data.get("label") or (str(node) if fallback == "iri" else last_segment(node))
 
 
 def network_from_edges(

@@ -241,20 +241,3 @@ def group_links(graph) -> list[tuple[str, str]]:
     """
     return sorted({(s, g) for s, g in select(graph, GROUPS_QUERY)})
 
-
-# ------------------------------------------------------------------ helpers
-
-
-def as_network(source, *, cluster: str | None = None):
-    """``source`` itself if it is already a networkx DiGraph, else :func:`supply_network` of it.
-
-    ``cluster`` needs the RDF graph (regions and parks are not in the network).
-    """
-    import networkx as nx
-
-    if isinstance(source, nx.DiGraph):
-        if cluster is not None:
-            raise TypeError("cluster= needs the RDF graph, not a network: "
-                            "use supply_network(graph, cluster=…)")
-        return source
-    return supply_network(source, cluster=cluster)

@@ -64,7 +64,7 @@ def essential_map(graph) -> EssentialMap:
     >>> from kg.vocab.terms import CKP
     >>> m = essential_map(open_graph([], ontology=True))
     >>> concept, essential = m.classify(str(CKP["molten-aluminium"]), [str(CKP["aluminium-strip"])])
-    >>> concept.rsplit("/", 1)[1], essential
+    >>> last_segment(concept), essential
     ('aluminium-metal', True)
     >>> m.labels[concept]
     'aluminium metal (molten aluminium, ingot, alloy)'

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import KGError, QueryError, QueryRefused
-from kg.vocab.namespaces import PREFIXES
+from kg.vocab.namespaces import Iri, PREFIXES
 
 
 # Tokens we must not confuse with keywords: comments, strings, IRIs, variables, prefixed names.
@@ -113,6 +113,60 @@ def run_query(graph, text: str, *, limit: int | None = None, bindings: dict | No
         raise QueryError(f"the query does not parse: {e}") from None
     except Exception as e:  # the engines raise many kinds of errors for bad queries
         raise QueryError(f"the query failed: {e}") from None
+
+
+class Lexical(str):
+    """A literal of a query result: its lexical form, and the value JSON output gives it
+    (a number or boolean as such, a decimal as a float, anything else as the text)."""
+
+    json: object
+
+    def __new__(cls, text: str, json_value: object):
+        self = super().__new__(cls, text)
+        self.json = json_value
+        return self
+
+
+def plain(term):
+    """A term of a query result as a value to show: :class:`~kg.vocab.namespaces.Iri` for an
+    IRI, ``_:id`` for a blank node, :class:`Lexical` for a literal; None stays None.
+
+    >>> from rdflib import BNode, Literal, URIRef
+    >>> [plain(t) for t in (URIRef("http://e/a"), BNode("b1"), None)]
+    ['http://e/a', '_:b1', None]
+    >>> x = plain(Literal("0.5", datatype="http://www.w3.org/2001/XMLSchema#double"))
+    >>> str(x), x.json
+    ('0.5', 0.5)
+    """
+    from rdflib import BNode, Literal, URIRef  # rdflib is loaded already: the term is one
+
+    if isinstance(term, URIRef):
+        return Iri(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        py = term.toPython()
+        if isinstance(py, (bool, int, float)):
+            value = py
+        elif hasattr(py, "is_integer"):  # Decimal
+            value = float(py)
+        else:
+            value = str(term)
+        return Lexical(str(term), value)
+    return term
+
+
+def param_term(value: str, iri: str | None):
+    """The term a ``--param`` value binds: the IRI it names, else the text as a literal.
+
+    >>> param_term("Weiqiao", "https://w3id.org/cluster-kg/id/weiqiao-group").n3()
+    '<https://w3id.org/cluster-kg/id/weiqiao-group>'
+    >>> param_term("2025", None).n3()
+    '"2025"'
+    """
+    from rdflib import Literal, URIRef  # only when a query binds a variable
+
+    return URIRef(iri) if iri is not None else Literal(value)
 
 
 def bind_values(text: str, bindings: dict) -> str:

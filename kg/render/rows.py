@@ -3,8 +3,29 @@
 from __future__ import annotations
 
 
+from kg.network.model import node_label
 from kg.render.table import Iri
 from kg.vocab.namespaces import compact
+
+
+# --- foundation (issue 2) ---
+
+
+INFO_COLUMNS = ["section", "item", "value"]
+
+
+def info_rows(summary: dict) -> list[dict]:
+    """A graph summary (:func:`kg.services.info.graph_info`) as rows."""
+    rows = [{"section": "class", "item": k, "value": v} for k, v in summary["classes"].items()]
+    rows.append({"section": "links", "item": "supply relations", "value": summary["supply_relations"]})
+    rows.append({"section": "links", "item": "suppliesTo shortcuts", "value": summary["supplies_to"]})
+    rows.append({"section": "links", "item": "inferred supply relations", "value": summary["inferred_supply_relations"]})
+    for s in summary["sources"]:
+        rows.append({"section": "source", "item": s["identifier"], "value": s["title"]})
+    rows.append({"section": "graph", "item": "triples", "value": summary["triples"]})
+    v = summary["validation"]
+    rows.append({"section": "graph", "item": "validates", "value": "yes" if v["conforms"] else f"no ({v['violations']} violations; run kg validate)"})
+    return rows
 
 
 # --- supply-network analytics (issue 3) ---
@@ -61,6 +82,102 @@ def firms_text(G, iri: str) -> str:
 
 def capacity_text(value) -> str:
     return "unknown" if value is None else f"{value:g}"
+
+
+def centrality_columns(measure: str) -> list[str]:
+    return ["rank", "name", "kind", measure, "suppliers", "customers", "method", "iri"]
+
+
+def centrality_rows(result) -> list[dict]:
+    """A :class:`kg.analysis.centrality.Centrality` as rows; the score column is named by the measure."""
+    return [
+        {"rank": r.rank, "name": r.label, "kind": r.kind, result.measure: r.value, "suppliers": r.in_degree,
+         "customers": r.out_degree, "method": result.method, "iri": Iri(r.iri)}
+        for r in result.rows
+    ]
+
+
+WHATIF_COLUMNS = ["round", "name", "kind", "effect", "supply lost", "capacity", "firms", "iri"]
+
+
+def whatif_rows(G, result) -> list[dict]:
+    """A :class:`kg.analysis.whatif.WhatIf` on network ``G`` as rows, round by round, then the total."""
+    rows = []
+
+    def row(rnd, iri, effect, lost, capacity):
+        rows.append({"round": rnd, "name": node_label(G, iri), "kind": G.nodes[iri]["kind"], "effect": effect,
+                     "supply lost": lost, "capacity": capacity, "firms": firms_text(G, iri), "iri": Iri(iri)})
+
+    def by_label(iris):
+        return sorted(iris, key=lambda iri: (node_label(G, iri).casefold(), iri))
+
+    for iri in by_label(result.removed):
+        row(0, iri, "removed", "", capacity_text(G.nodes[iri]["capacity"]))
+    for i, rnd in enumerate(result.rounds, start=1):
+        for iri in by_label(rnd):
+            row(i, iri, "cut off", "all", capacity_text(G.nodes[iri]["capacity"]))
+    for iri in by_label(result.closed_loops):
+        row("loop", iri, "cut off", "all", capacity_text(G.nodes[iri]["capacity"]))
+    for hit in sorted(result.partial, key=lambda h: (h.label.casefold(), h.iri)):
+        basis = "stated shares" if hit.basis == "share" else f"{len(hit.lost)} of {hit.suppliers} suppliers"
+        row("", hit.iri, "partial", f"{hit.lost_fraction:.0%} ({basis})", capacity_text(G.nodes[hit.iri]["capacity"]))
+    unknown = len(result.capacity_unknown)
+    capacity = capacity_text(result.lost_capacity)
+    if unknown and result.lost_capacity is not None:
+        capacity += f" + {unknown} unknown"
+    firms_total = str(result.lost_weight)
+    if result.unsized_cohorts:
+        n = len(result.unsized_cohorts)
+        firms_total += f"+ ({n} cohort{'s' if n > 1 else ''} of unknown size counted as 1)"
+    rows.append({"round": "", "name": "total lost", "kind": "", "effect": "", "supply lost": "",
+                 "capacity": capacity, "firms": firms_total, "iri": ""})
+    return rows
+
+
+RISK_COLUMNS = ["rank", "name", "kind", "esri", "own", "dominates", "dominated weight", "sole supplier of",
+                "hit", "method", "iri"]
+
+
+def risk_rows(ranking) -> list[dict]:
+    """A ranking by systemic risk (:class:`kg.services.ranking.Ranking`) as rows."""
+    G, tree, sole, exact = ranking.network, ranking.tree, ranking.sole, ranking.exact
+    return [
+        {
+            "rank": r.rank,
+            "name": r.label,
+            "kind": r.kind,
+            "esri": round(r.esri, 6),
+            "own": round(r.own, 6),
+            "dominates": "; ".join(node_label(G, d) for d in tree.dominated(r.firm)),
+            "dominated weight": tree.weight.get(r.firm, 0),
+            "sole supplier of": "; ".join(sole.get(r.firm, [])),
+            "hit": len(r.affected),
+            "method": "exact" if exact else "pruned",
+            "iri": Iri(r.firm),
+        }
+        for r in ranking.results
+    ]
+
+
+GAPS_COLUMNS = ["order", "stage", "status", "firms", "products", "candidates elsewhere"]
+
+
+def gaps_rows(result) -> list[dict]:
+    """A cluster's value-chain coverage (:class:`kg.analysis.gaps.Gaps`) as rows, one per stage."""
+    rows = []
+    for s in result.stages:
+        status = "covered" if s.covered else "missing"
+        if s.order is None or s.order < 1:
+            status += " (supporting)"
+        rows.append({
+            "order": s.order if s.order is not None else "",
+            "stage": s.label,
+            "status": status,
+            "firms": "; ".join(s.firm_labels),
+            "products": "; ".join(s.product_labels),
+            "candidates elsewhere": "; ".join(c.label for c in s.candidates),
+        })
+    return rows
 
 
 CARD_COLUMNS = ["section", "name", "product", "value", "volume", "detail", "source", "iri"]

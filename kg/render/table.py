@@ -7,7 +7,10 @@ import io
 import json
 from collections.abc import Sequence
 
-from kg.vocab.namespaces import compact
+from kg.rdf.query import Lexical
+from kg.vocab.namespaces import Iri, compact
+
+__all__ = ["FORMATS", "Iri", "Lexical", "render"]
 
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -19,36 +22,22 @@ TABLE_CELL_WIDTH = 70
 # ------------------------------------------------------------------ output
 
 
-class Iri(str):
-    """An IRI in a row of output: compact (``ckr:…``) in text formats, whole in json.
+def _cell(value, fmt: str):
+    """A value as it should appear: compact IRIs in text formats, JSON-native values in json.
 
     >>> _cell(Iri("https://w3id.org/cluster-kg/id/weiqiao-group"), "table")
     'ckr:weiqiao-group'
+    >>> _cell(Lexical("0.50", 0.5), "table"), _cell(Lexical("0.50", 0.5), "json")
+    ('0.50', 0.5)
     """
-
-
-def _cell(value, fmt: str):
-    """A value as it should appear: compact IRIs in text formats, JSON-native values in json."""
     if value is None:
         return None if fmt == "json" else ""
     if type(value) is str:  # the common case (a card can have 100k+ cells)
         return value
     if isinstance(value, Iri):
         return str(value) if fmt == "json" else compact(str(value))
-    if type(value).__module__.startswith("rdflib"):  # query results: rdflib is loaded already
-        from rdflib import BNode, Literal, URIRef
-
-        if isinstance(value, URIRef):
-            return str(value) if fmt == "json" else compact(str(value))
-        if isinstance(value, BNode):
-            return f"_:{value}"
-        if isinstance(value, Literal):
-            py = value.toPython()
-            if fmt == "json" and isinstance(py, (bool, int, float)):
-                return py
-            if fmt == "json" and hasattr(py, "is_integer"):  # Decimal
-                return float(py)
-            return str(value)
+    if isinstance(value, Lexical):  # a literal of a query result: its text, or its JSON value
+        return value.json if fmt == "json" else str(value)
     if fmt != "json" and isinstance(value, float):
         return f"{value:.6g}"
     if fmt != "json" and isinstance(value, (list, tuple)):

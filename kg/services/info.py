@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from kg.rdf.graph import count_triples
 from kg.rdf.remote import local_copy
-from kg.validation.shacl import validate
-from kg.vocab.namespaces import PREFIXES
+from kg.validation.shacl import validate as run_validation
+from kg.vocab.namespaces import PREFIXES, last_segment
 
 
 def remote_graph_info(graph) -> dict:
@@ -14,7 +14,7 @@ def remote_graph_info(graph) -> dict:
     SHACL validation on a :func:`local_copy` (pyshacl cannot run on a SPARQL store)."""
 
     info = graph_info(graph, validate=False)
-    violations = [v for v in validate(local_copy(graph)) if v.severity == "Violation"]
+    violations = [v for v in run_validation(local_copy(graph)) if v.severity == "Violation"]
     info["validation"] = {"conforms": not violations, "violations": len(violations)}
     return info
 
@@ -59,7 +59,7 @@ def graph_info(graph, *, validate: bool = True) -> dict:
     """
 
     values = " ".join(f"ckg:{c}" for c in INSTANCE_CLASSES)
-    counts = {str(t).rsplit("#", 1)[1]: int(n) for t, n in graph.query(_COUNTS % values, initNs=PREFIXES)}
+    counts = {last_segment(str(t)): int(n) for t, n in graph.query(_COUNTS % values, initNs=PREFIXES)}
     rel, inferred = next(iter(graph.query(_LINKS, initNs=PREFIXES)))
     supplies = next(iter(graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ckg:suppliesTo ?c }", initNs=PREFIXES)))[0]
     summary = {
@@ -71,8 +71,6 @@ def graph_info(graph, *, validate: bool = True) -> dict:
         "triples": count_triples(graph),
     }
     if validate:
-        from kg.validation.shacl import validate as run_validation
-
         violations = [v for v in run_validation(graph) if v.severity == "Violation"]
         summary["validation"] = {"conforms": not violations, "violations": len(violations)}
     return summary

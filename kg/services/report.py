@@ -28,7 +28,7 @@ from __future__ import annotations
 from kg.analysis.concentration import concentration
 from kg.analysis.dominance import dominator_tree, single_points_of_failure
 from kg.analysis.esri.ranking import esri
-from kg.analysis.gaps import gaps
+from kg.services.supply import gaps
 from kg.lookup.clusters import cluster_members, known_clusters
 from kg.network.facts import article_of, read_articles, read_cluster_articles
 from kg.network.model import neighbourhood
