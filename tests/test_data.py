@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS_DIR
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.vocab.terms import CKG
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"  # the seed articles beside the checkout
 from kg.rdf.query import run_query
 from kg.rdf.formats import default_data_paths
 from kg.rdf.graph import open_graph

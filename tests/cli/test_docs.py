@@ -2,17 +2,17 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import click
 import pytest
+from conftest import ROOT
 from click.testing import CliRunner
 
 from kg.cli.main import COMMANDS as LAZY
 from kg.cli.main import cli
 from kg.rdf.query import canned_queries
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.list_commands(click.Context(cli)))
 
 
@@ -34,7 +34,7 @@ def test_canned_query_is_in_readme(name):
 
 
 def test_changelog_exists():
-    assert (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text(encoding="utf-8").startswith("# Changelog")
+    assert (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").startswith("# Changelog")
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
+from conftest import GOOD, PREFIXES, run
 from click.testing import CliRunner
 from rdflib import Literal
 from rdflib.compare import isomorphic
@@ -24,23 +25,6 @@ from kg.errors import QueryRefused, StoreError
 from kg.rdf.query import canned_queries, run_query
 from kg.rdf.remote import local_copy, open_remote
 from kg.rdf.graph import count_triples, open_graph
-
-PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
-@prefix ckr: <https://w3id.org/cluster-kg/id/> .
-@prefix ckp: <https://w3id.org/cluster-kg/product/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-"""
-
-GOOD = PREFIXES + """
-ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
-ckr:ev a ckg:Evidence ; prov:value "A supplies B with alumina." ; prov:hadPrimarySource ckr:art .
-ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
-    prov:wasDerivedFrom ckr:ev .
-"""
 
 OTHER = PREFIXES + """
 ckr:art2 a ckg:Article ; dcterms:title "U" ; dcterms:identifier "u.txt" .
@@ -130,15 +114,6 @@ def empty(tmp_path):
 @pytest.fixture(scope="module")
 def embedded():
     return open_graph()
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
-
-
-def run(runner, *args):
-    return runner.invoke(cli, list(args), catch_exceptions=False)
 
 
 def _closed_port_url() -> str:

@@ -1,39 +1,12 @@
 """The foundation commands through click's CliRunner, with exact output on the bundled data."""
 
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import GOOD, PREFIXES, run
 
 from kg.cli.main import cli
-
-PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
-@prefix ckr: <https://w3id.org/cluster-kg/id/> .
-@prefix ckp: <https://w3id.org/cluster-kg/product/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-"""
-
-GOOD = PREFIXES + """
-ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
-ckr:ev a ckg:Evidence ; prov:value "A supplies B with alumina." ; prov:hadPrimarySource ckr:art .
-ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
-    prov:wasDerivedFrom ckr:ev .
-"""
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
-
-
-def run(runner, *args):
-    return runner.invoke(cli, list(args), catch_exceptions=False)
-
+from kg.vocab.files import DATA_DIR
 
 def test_find_exact_output(runner):
     result = run(runner, "find", "Innovation Metal", "--format", "csv")
@@ -258,7 +231,7 @@ def test_validate_prints_file_line_node_label_message(runner, tmp_path):
 def test_validate_bundled_data_passes(runner):
     result = run(runner, "validate")
     assert result.exit_code == 0, result.output
-    data = Path(__file__).resolve().parent.parent / "kg" / "data"  # package data since the restructure
+    data = DATA_DIR  # the bundled data: package data since the restructure
     assert result.output == (  # no article names Guangyuan's province: a warning, not an error
         f"{data}/guangyuan.ttl:28: warning: ckr:guangyuan (Guangyuan): This province, city or county has no"
         " ckg:partOf: name the region that contains it if a source states it.\n"

@@ -42,7 +42,7 @@ import tomllib
 from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parent
-ROOT = GOLDEN.parent.parent
+ROOT = next(p for p in GOLDEN.parents if (p / "pyproject.toml").is_file())  # the checkout
 OUTPUTS = GOLDEN / "outputs"
 COMMANDS = GOLDEN / "commands.toml"
 

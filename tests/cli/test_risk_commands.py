@@ -14,6 +14,7 @@ essential for it; share stated only as "all") and a buyer outside the cluster
 import json
 
 import pytest
+from conftest import run_on as run
 from click.testing import CliRunner
 
 from kg.cli.main import cli
@@ -46,11 +47,6 @@ def data(tmp_path_factory):
     path = tmp_path_factory.mktemp("data") / "test.ttl"
     path.write_text(TTL, encoding="utf-8")
     return str(path)
-
-
-def run(data, *args):
-    result = CliRunner().invoke(cli, ["--data", data, *args], catch_exceptions=False)
-    return result
 
 
 RISK = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import run_on
 from click.testing import CliRunner
 
 from kg.cli.main import cli
@@ -45,7 +46,8 @@ def data(tmp_path):
 
 
 def run(data, *args):
-    result = CliRunner().invoke(cli, ["--data", data, *args], catch_exceptions=False)
+    """The output of `kg --data DATA ARGS`, which must succeed."""
+    result = run_on(data, *args)
     assert result.exit_code == 0, result.output
     return result.output
 

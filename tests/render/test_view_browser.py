@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import PREFIXES, ROOT
 
 from kg.rdf.graph import open_graph
 from kg.render.view.build import view_from_network
@@ -19,16 +20,7 @@ from kg.services.view import build_view
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "img" / "binzhou-view.png"
-
-PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
-@prefix ckr: <https://w3id.org/cluster-kg/id/> .
-@prefix ckp: <https://w3id.org/cluster-kg/product/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-"""
 
 SMALL = PREFIXES + """
 ckr:art a ckg:Article ; dcterms:identifier "a.txt" .

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.render.view import page as kv
-from kg.errors import KGError, UnknownName
+from kg.errors import UnknownName
 from kg.rdf.graph import open_graph
 from kg.errors import ViewError
 from kg.render.view.build import view_from_network
