@@ -13,7 +13,7 @@ from kg.rdf.local import wrap
 from kg.rdf.subgraph import links_store
 from kg.render.text import report_label
 from kg.services.index import open_index
-from kg.services.resolve import FIRM_KINDS, resolve
+from kg.services.resolve import FIRM_KINDS, resolve_name
 
 
 def indexed_card(store_dir, firm: str, *, progress=None) -> dict:
@@ -21,22 +21,21 @@ def indexed_card(store_dir, firm: str, *, progress=None) -> dict:
     gets its messages) and the firm's own links."""
     index = open_index(store_dir, progress=progress)
     ox_store = open_store(index.generation.folder)  # the generation the index belongs to
-    match = index.resolve(firm, FIRM_KINDS)
-    if match is None:  # not an exact name: the similarity search (needs rdflib)
-        match = resolve(wrap(ox_store), firm, FIRM_KINDS)
+    # an exact name from the index; else the similarity search over the store (needs rdflib)
+    match = resolve_name(firm, FIRM_KINDS, index=index, graph=lambda: wrap(ox_store))
     return dependency_card(firm_links_network(ox_store, match.iri), match.iri, essential=index.essential,
                            index=index)
 
 
 def graph_card(graph, firm: str) -> dict:
     """The dependency card of ``firm`` from the whole network of ``graph``."""
-    iri = resolve(graph, firm, FIRM_KINDS).iri
+    iri = resolve_name(firm, FIRM_KINDS, graph=graph).iri
     return dependency_card(supply_network(graph), iri, essential=essential_map(graph))
 
 
 def firm_links_network(ox_store, iri: str):
     """The supply network of ``iri`` and its direct partners only, with every attribute
-    :func:`kg.network.supply_network` gives them, read from ``ox_store``.
+    :func:`kg.network.project.supply_network` gives them, read from ``ox_store``.
 
     The firm's supply relations, its partners and what the projection reads about them
     (:func:`kg.rdf.subgraph.links_store`) are copied into a small in-memory store, which is
@@ -58,7 +57,7 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
     systemic risk and rank among the linked nodes of ``network``, and the
     concentration of each of its inputs.
 
-    ``index`` (a :class:`kg.index.AnalysisIndex` of the whole network) supplies the
+    ``index`` (a :class:`kg.services.index_reader.AnalysisIndex` of the whole network) supplies the
     whole-network parts (dominators, dominated firms, sole-supplier links, systemic
     risk and rank); ``network`` then needs only the firm and its direct partners.
 
@@ -67,7 +66,6 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
     >>> card["dominators"], card["dominated"], card["esri"]["rank"], card["esri"]["of"]
     ([{'firm': 'a', 'label': 'a'}], [{'firm': 'c', 'label': 'c'}], 1, 3)
     """
-
     if firm not in network:
         raise UnknownName(firm, [])
     data = network.nodes[firm]
@@ -124,7 +122,6 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
 
 def _whole_network_parts(network, firm: str, essential, top_affected: int) -> dict:
     """The parts of a dependency card that need the whole network, computed from it."""
-
     tree = dominator_tree(network)
     linked = sorted(n for n in network if network.degree(n) > 0) or [firm]
     ranked = esri(network, firms=linked if firm in linked else [*linked, firm], essential=essential)

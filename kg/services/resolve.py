@@ -4,7 +4,7 @@ search of :mod:`kg.lookup.names` over every name in the graph."""
 from __future__ import annotations
 
 from kg.lookup.names import Match, expand_iri
-from kg.lookup.names import resolve as resolve_name
+from kg.lookup.names import resolve as similar_name
 from kg.rdf.generations import open_store
 from kg.rdf.local import wrap
 from kg.services.index import open_index
@@ -14,9 +14,36 @@ FIRM_KINDS = frozenset({"firm", "group", "cohort"})
 """What a FIRM argument may name."""
 
 
+def resolve_name(name: str, kinds=None, *, graph=None, index: AnalysisIndex | None = None) -> Match | None:
+    """The entity a command's ``name`` means (a :class:`kg.lookup.names.Match`) among ``kinds``.
+
+    With ``index`` (the analysis index of a store generation), an exact name (after
+    :func:`kg.lookup.names.normalise`) or an IRI is looked up there first, in milliseconds;
+    several exact matches raise :class:`kg.errors.AmbiguousName`, an IRI it does not hold
+    :class:`kg.errors.UnknownName`. Otherwise the similarity search of
+    :func:`kg.lookup.names.resolve` reads every name in ``graph`` (errors list candidates);
+    ``graph`` may be a function returning the graph, called only then (an exact name then
+    opens no rdflib graph). Give the graph of the generation the index belongs to.
+
+    Without ``graph``, only exact names are looked up in the index: an IRI, or a name the
+    index does not hold exactly, gives None, for the caller to hand ``name`` on unchanged to
+    a service that resolves it while reading its graph (``kg view --around``).
+    """
+    kinds = set(kinds) if kinds is not None else None
+    if index is not None:
+        if graph is None and expand_iri(name) is not None:
+            return None
+        match = index.resolve(name, kinds)
+        if match is not None or graph is None:
+            return match
+    elif graph is None:
+        raise TypeError("resolve_name needs a graph or an analysis index")
+    return similar_name(graph() if callable(graph) else graph, name, kinds=kinds)
+
+
 def resolve(graph, name: str, kinds=None) -> Match:
-    """The entity a user's name means (a :class:`kg.lookup.names.Match`); errors list candidates."""
-    return resolve_name(graph, name, kinds=set(kinds) if kinds is not None else None)
+    """:func:`resolve_name` over ``graph`` (no index): the similarity search of every name."""
+    return resolve_name(name, kinds, graph=graph)
 
 
 def store_index(store_dir) -> tuple[AnalysisIndex, object] | None:
@@ -26,12 +53,3 @@ def store_index(store_dir) -> tuple[AnalysisIndex, object] | None:
     if index is None:
         return None
     return index, wrap(open_store(index.generation.folder))
-
-
-def exact_iri(index: AnalysisIndex, name: str, kinds) -> str:
-    """The IRI of the entity ``name`` means exactly, from the analysis index; else ``name``
-    itself, for :mod:`kg.lookup.names` to look up (which reads every name in the store)."""
-    if expand_iri(name) is not None:
-        return name
-    match = index.resolve(name, set(kinds))
-    return match.iri if match is not None else name

@@ -8,16 +8,16 @@ from kg.analysis.centrality import betweenness, pagerank
 from kg.analysis.dominance import dominator_tree
 from kg.analysis.esri.ranking import esri
 from kg.errors import ViewError
-from kg.network.scheme import essential_map
 from kg.lookup.clusters import cluster_members, resolve_cluster
-from kg.lookup.names import expand_iri, resolve
+from kg.lookup.names import expand_iri
 from kg.network.facts import rdf_facts
 from kg.network.project import supply_network
+from kg.network.scheme import essential_map
 from kg.rdf.local import oxigraph_store, wrap
 from kg.rdf.subgraph import NotLocal, neighbourhood_store
 from kg.render.view.build import DATA_NOTE, check_options, view_from_network
 from kg.render.view.model import PHYSICS_LIMIT, View
-
+from kg.services.resolve import resolve_name
 
 # ====================================================================== building a view
 
@@ -45,7 +45,7 @@ def build_view(
       its customers (``"down"``) or both, up to ``depth`` steps, and its group.
     - ``include``: add ``products``, ``projects``, ``parks`` (every park in scope and its
       firms; parks holding a shown firm are always drawn), ``institutions``.
-    - ``color_by``: ``"kind"`` or ``"risk"`` (ESRI, from kg/esri.py);
+    - ``color_by``: ``"kind"`` or ``"risk"`` (ESRI, from kg/analysis/esri);
       ``size_by``: pagerank, betweenness, dominated, esri or capacity.
     - ``aggregate="cluster"``: one node per cluster and the supply flows between them.
     - ``data_note``: where the data comes from, for the heading.
@@ -57,14 +57,13 @@ def build_view(
     (``size_by``), risk colours and ``aggregate`` need values over the whole network
     (a PageRank, the largest capacity as the scale, the firms' degrees), so with those
     options, on other graphs (a remote endpoint), with ``whole_network=True``, or when the
-    neighbourhood is a large part of the network (see :data:`LOCAL_SHARE`), the whole
+    neighbourhood is a large part of the network (see :data:`~kg.rdf.subgraph.LOCAL_SHARE`), the whole
     network is projected as for every other view. The heading cites the source articles of
     the supply links the view draws (see :func:`view_from_network`), not those of the graph.
 
     Raises :class:`ViewError` for a bad option, :class:`kg.errors.UnknownName` (or
     ``UnknownCluster``) for a cluster or firm that is not in the graph.
     """
-
     include = tuple(include)
     check_options(include, color_by, size_by, aggregate, direction, depth, cluster, around)
     ox_store = oxigraph_store(graph)
@@ -81,8 +80,7 @@ def build_view(
         cluster = resolve_cluster(graph, cluster)
         members = cluster_members(graph, cluster)
     if around is not None:
-
-        match = resolve(graph, around, kinds=set(AROUND_KINDS))
+        match = resolve_name(around, AROUND_KINDS, graph=graph)
         if match.iri not in net:
             raise ViewError(f"{match.label} is in no supply relation, so it has no neighbourhood to view")
         around = match.iri
@@ -118,15 +116,14 @@ def _local(color_by: str, size_by: str | None, aggregate: str | None) -> bool:
 def _around_view(graph, ox_store, around: str, depth: int, direction: str, include: tuple,
                  data_note: str | None) -> View:
     """:func:`build_view` around a firm, from the firm's neighbourhood only (see there)."""
-
     iri = expand_iri(around)
     match = None
     if iri is None:  # a name: the lookup reads every name (the CLI looks exact names up in the index)
-        match = resolve(graph, around, kinds=set(AROUND_KINDS))
+        match = resolve_name(around, AROUND_KINDS, graph=graph)
         iri = match.iri
     small = wrap(neighbourhood_store(ox_store, iri, depth=depth, direction=direction, include=include))
     if match is None:  # an IRI: the neighbourhood holds every fact about it that names.resolve reads
-        match = resolve(small, around, kinds=set(AROUND_KINDS))
+        match = resolve_name(around, AROUND_KINDS, graph=small)
     net = supply_network(small)
     if match.iri not in net:
         raise ViewError(f"{match.label} is in no supply relation, so it has no neighbourhood to view")
@@ -140,7 +137,8 @@ def _around_view(graph, ox_store, around: str, depth: int, direction: str, inclu
 
 
 ESRI_TOP = 200
-"""Above :data:`PHYSICS_LIMIT` nodes, ESRI is computed only for this many candidates (kg.esri's pruning)."""
+"""Above :data:`PHYSICS_LIMIT` nodes, ESRI is computed only for this many candidates (the
+pruning of :func:`kg.analysis.esri.ranking.esri`)."""
 
 
 def view_metrics(net, color_by: str, size_by: str | None, essential=None) -> dict[str, dict]:

@@ -15,7 +15,7 @@ from kg.rdf.formats import default_data_paths, expand_paths
 from kg.rdf.query import canned_queries, canned_query, param_term, plain, run_query
 from kg.render.rows import INFO_COLUMNS, info_rows
 from kg.services.info import graph_info, remote_graph_info
-from kg.services.resolve import resolve
+from kg.services.resolve import resolve_name
 from kg.validation.shacl import validate_files
 from kg.vocab.namespaces import compact
 
@@ -140,7 +140,7 @@ def _binding(obj: Context, value: str):
     iri = expand_iri(value)
     if not iri:
         try:
-            iri = resolve(obj.graph(), value).iri
+            iri = resolve_name(value, graph=obj.graph()).iri
         except KGError:
             iri = None
     return param_term(value, iri)

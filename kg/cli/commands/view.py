@@ -7,7 +7,7 @@ import click
 from kg.cli.main import Context, emit, output_option, pass_context
 from kg.render.view.model import INCLUDE_KINDS
 from kg.render.view.page import write_view
-from kg.services.resolve import exact_iri, store_index
+from kg.services.resolve import resolve_name, store_index
 from kg.services.view import AROUND_KINDS, build_view
 
 
@@ -55,7 +55,8 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
         if indexed is not None:  # an exact name is looked up there, not among every name in the store
             index, graph = indexed
             obj.use_graph(graph)  # read the generation the index belongs to
-            around = exact_iri(index, around, AROUND_KINDS)
+            match = resolve_name(around, AROUND_KINDS, index=index)  # None: an IRI, or not exact
+            around = match.iri if match is not None else around
     result = build_view(
         obj.graph(), cluster=cluster, around=around, depth=depth, direction=direction, include=include,
         color_by=color_by, size_by=size_by, aggregate=aggregate, data_note=f"Data: {obj.describe()}",
