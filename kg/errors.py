@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 class KGError(Exception):
     """Base of every error a user can cause (bad file, bad query, unknown name)."""
 

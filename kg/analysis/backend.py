@@ -35,8 +35,6 @@ True
 
 from __future__ import annotations
 
-
-
 ENGINES = ("auto", "networkx", "igraph")
 
 

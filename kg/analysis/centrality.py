@@ -10,7 +10,7 @@ drawn with seed :data:`SEED` (exact betweenness takes hours at 100k firms in
 networkx, and on a graph where every firm reaches most others). On the 100k
 generated firms the estimate from 256 sources shares none of the exact top 20.
 PageRank and betweenness run on networkx below 5,000 nodes and on igraph from
-there on, with the same answers (``engine``, see :mod:`kg.engine`).
+there on, with the same answers (``engine``, see :mod:`kg.analysis.backend`).
 
 >>> from kg.network.model import network_from_edges
 >>> G = network_from_edges([("a", "b"), ("b", "c")])
@@ -28,7 +28,6 @@ from kg.analysis.backend import exact_or_sampled_betweenness, use_igraph
 from kg.analysis.backend import pagerank as compute_pagerank
 from kg.network.model import node_label
 
-
 MEASURES = ("degree", "pagerank", "betweenness")
 
 
@@ -38,7 +37,7 @@ EXACT_BETWEENNESS_LIMIT = 2000
 
 EXACT_BETWEENNESS_WORK = 250_000_000
 """Above the limit, betweenness is still exact on igraph if it takes at most this many
-steps (:func:`kg.engine.brandes_work`): about 5 s at the 50 million steps a second
+steps (:func:`kg.analysis.backend.brandes_work`): about 5 s at the 50 million steps a second
 measured on a 2-core machine."""
 
 
@@ -91,7 +90,7 @@ def degree(G) -> dict[str, float]:
 
 
 def pagerank(G, *, upstream: bool = True, engine: str = "auto") -> dict[str, float]:
-    """PageRank (damping 0.85, ``tol`` 1e-10) of every node (:func:`kg.engine.pagerank`).
+    """PageRank (damping 0.85, ``tol`` 1e-10) of every node (:func:`kg.analysis.backend.pagerank`).
 
     With ``upstream`` (the default) the walk goes from customers to suppliers, so a firm
     ranks high when firms that rank high buy from it: the supplier view that dependency
@@ -108,10 +107,10 @@ def pagerank(G, *, upstream: bool = True, engine: str = "auto") -> dict[str, flo
 def betweenness(G, *, limit: int = EXACT_BETWEENNESS_LIMIT, k: int = BETWEENNESS_SAMPLES,
                 seed: int = SEED, engine: str = "auto",
                 work: float = EXACT_BETWEENNESS_WORK) -> tuple[dict[str, float], str]:
-    """Normalised betweenness of every node and the method used (:func:`kg.engine.betweenness`).
+    """Normalised betweenness of every node and the method used (:func:`kg.analysis.backend.betweenness`).
 
     Exact when ``G`` has at most ``limit`` nodes, or when igraph computes it and it takes
-    at most ``work`` steps (:func:`kg.engine.brandes_work`, estimated from the ``k``
+    at most ``work`` steps (:func:`kg.analysis.backend.brandes_work`, estimated from the ``k``
     sources a sample would use); else estimated from ``k`` sampled sources (fixed
     ``seed``, drawn as networkx draws them whatever the engine), and the method says so.
 
@@ -150,7 +149,7 @@ def centrality(G, *, measure: str = "pagerank", top: int | None = None, limit: i
     network (:func:`kg.services.supply.centrality` projects it); ``cluster`` of the result
     is ``G.graph["cluster"]``. Ties (scores equal to 12 significant
     digits: engines differ in the last bits of equal scores) are ranked by label.
-    ``engine`` is "auto", "networkx" or "igraph" (see :mod:`kg.engine`).
+    ``engine`` is "auto", "networkx" or "igraph" (see :mod:`kg.analysis.backend`).
 
     >>> from kg.network.model import network_from_edges
     >>> G = network_from_edges([("a", "b"), ("a", "c")])
@@ -163,7 +162,6 @@ def centrality(G, *, measure: str = "pagerank", top: int | None = None, limit: i
     if measure == "degree":
         scores, method = degree(G), "exact"
     elif measure == "pagerank":
-
         scores = pagerank(G, engine=engine)
         exact = use_igraph(G, engine)
         method = "PRPACK (igraph)" if exact else f"power iteration, tol {PAGERANK_TOL:g}"

@@ -6,7 +6,7 @@ suppliers ``1 / HHI`` (two equal suppliers: HHI 0.5, two effective suppliers).
 A sole-supplier link is an input that one named supplier provides in full.
 
 The shares come from the supply relations of a network built by
-:func:`kg.network.supply_network` (edge attribute ``relations``, each with
+:func:`kg.network.project.supply_network` (edge attribute ``relations``, each with
 ``product`` and ``share``):
 
 - a share the source states (``ckg:share``) is used as stated;
@@ -28,9 +28,9 @@ links 3.6–3.8 s, of which about 1 s is the scan and most of the rest making 44
 supplier shares and 126k rows; customer by customer it took 8–12 s);
 :func:`sole_supplier_links` uses them to find the inputs with one supplier
 whose share can reach 1, and builds rows only for those (at 100k firms, 21k of
-the customers' inputs); :mod:`kg.esri` compiles its model from the same table
+the customers' inputs); :mod:`kg.analysis.esri` compiles its model from the same table
 (pass one table to both to scan once). Shares are added left to right
-(:func:`left_sum`, :func:`segment_sums`), so the arrays hold the same floats
+(:func:`~kg.utils.arrays.left_sum`, :func:`~kg.utils.arrays.segment_sums`), so the arrays hold the same floats
 as the row-by-row functions, which stay as the reference
 (:func:`kg.analysis.shares.concentration_python`); the tests compare the two.
 
@@ -46,7 +46,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.analysis.shares import Concentration, ENGINES, SupplierShare, add, concentration_python, concentration_row, fact_label
+from kg.analysis.shares import (
+    ENGINES,
+    Concentration,
+    SupplierShare,
+    add,
+    concentration_python,
+    concentration_row,
+    fact_label,
+)
 from kg.network.arrays import EPS, SupplyTable, build_supply_table, input_groups, supply_table
 from kg.utils.arrays import concat_ranges, segment_sums
 from kg.utils.memory import gc_paused
@@ -63,7 +71,7 @@ def concentration(
 ) -> list[Concentration]:
     """HHI, effective number of suppliers and sole-supplier flag per customer and input.
 
-    With ``essential`` (a :class:`kg.esri.EssentialMap`) the inputs are grouped
+    With ``essential`` (a :class:`kg.network.scheme.EssentialMap`) the inputs are grouped
     the way the systemic risk index groups them: molten aluminium and aluminium
     ingot both count as aluminium metal for a rolling mill, and a supplier's
     share of the group is the mean of its shares of the group's products.
@@ -97,8 +105,8 @@ def concentration(
 def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
     """Every row of :func:`concentration` from ``table``: the numbers in numpy, then the objects.
 
-    The same floats as :func:`_row`: every sum adds the same values in the same
-    order, left to right (:func:`segment_sums`).
+    The same floats as :func:`~kg.analysis.shares.concentration_row`: every sum adds the
+    same values in the same order, left to right (:func:`segment_sums`).
     """
     import numpy as np
 
@@ -112,7 +120,7 @@ def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
         np.r_[True, (group[1:] != group[:-1]) | (supplier[1:] != supplier[:-1])]
     )
     group, supplier = group[starts], supplier[starts]
-    # the mean of its shares of the group's products (a product it lacks adds 0.0 in _row: no change)
+    # the mean of its shares of the group's products (a product it lacks adds 0.0 in concentration_row: no change)
     share = segment_sums(groups.share[order], starts) / groups.group_products[group]
     stated = np.logical_and.reduceat(groups.stated[order], starts)
     inferred = np.logical_and.reduceat(groups.inferred[order], starts)
@@ -156,7 +164,7 @@ def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
             iris = (iri,) if iri else ()
             quotes = (quote,) if quote else ()
             sources = (source,) if source else ()
-        else:  # as _add collects them per fact and _row joins the facts
+        else:  # as shares.add collects them per fact and concentration_row joins the facts
             rels = [relations[r] for r in rel_of[a:b]]
             wording = next((w for w in (r.get("share_wording") for r in rels) if w), None)
             iris = tuple(sorted({v for v in (r.get("iri") for r in rels) if v}))
@@ -174,7 +182,7 @@ def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
             inferred=inf,
         )
 
-    # per group: its label as _row gives it (its first product's first supplier's, or the scheme's)
+    # per group: its label as concentration_row gives it (its first product's first supplier's, or the scheme's)
     keys, products, tails = groups.keys, table.products, {}
     known = getattr(essential, "labels", None) or {}
     first = groups.group_starts
@@ -203,7 +211,7 @@ def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
             label = (
                 rel.get("product_label") if key == (rel.get("product") or "") else None
             ) or tail
-            if not label:  # the first relation gives none: ask the others, as _add does
+            if not label:  # the first relation gives none: ask the others, as shares.add does
                 label = fact_label(network, nodes[s], nodes[c], key)
             label = label or key
         else:
@@ -258,7 +266,7 @@ def _sole_supplier_links(network, essential, table: SupplyTable | None) -> list[
         groups.supplier == groups.supplier[starts][groups.group_id], starts
     )
     coverage = np.add.reduceat(groups.share, starts) / groups.group_products
-    # the exact test is _row's; this one only keeps every group it could pass (rounding aside)
+    # the exact test is concentration_row's; this one only keeps every group it could pass (rounding aside)
     wanted = np.flatnonzero(one_supplier & (coverage >= 1 - 1e-6))
     ends = np.r_[starts[1:], len(groups.customer)]
     rows = []

@@ -1,26 +1,18 @@
-"""Dependency risk: single points of failure (dominators) and what-if cascades.
+"""Dependency risk: single points of failure, from the dominator tree of the supply network.
 
-**Single points of failure.** A super-source feeds every firm that has no
-supplier (and one firm of every group of firms that only supply one another);
-then firm *d* dominates firm *v* when every supply path from the super-source
-to *v* passes through *d*: if *d* fails, *v* loses every supply path. One call
-to :func:`kg.engine.entry_dominators` (networkx, or igraph on large networks)
-gives the dominator tree, and one traversal of it gives, for every firm at once,
-how many firms it dominates and their weight (the member count of a cohort, else 1).
+A super-source feeds every firm that has no supplier (and one firm of every group
+of firms that only supply one another); then firm *d* dominates firm *v* when every
+supply path from the super-source to *v* passes through *d*: if *d* fails, *v* loses
+every supply path. One call to :func:`kg.analysis.backend.entry_dominators` (networkx,
+or igraph on large networks) gives the dominator tree, and one traversal of it gives,
+for every firm at once, how many firms it dominates and their weight (the member count
+of a cohort, else 1). What-if cascades are in :mod:`kg.analysis.whatif`.
 
-**What if.** :func:`whatif` removes firms and propagates the failure round by
-round: a firm fails when every one of its suppliers has failed; a firm that
-loses some suppliers is hit in part.
-
->>> from kg.analysis.whatif import whatif
 >>> from kg.network.model import network_from_edges
 >>> G = network_from_edges([("smelter", "mill"), ("mill", "cohort"), ("other", "cohort")],
 ...                        weight={"cohort": 60})
 >>> [(p.iri, p.dominated, p.dominated_weight) for p in single_points_of_failure(G)]
 [('smelter', ['mill'], 1)]
->>> w = whatif(G, ["smelter"])
->>> w.rounds, [(h.iri, h.lost_fraction) for h in w.partial]
-([['mill']], [('cohort', 0.5)])
 """
 
 from __future__ import annotations
@@ -101,7 +93,7 @@ def dominator_tree(G, *, engine: str = "auto") -> DominatorTree:
 
     O(V + E) for the super-source and the condensation, plus the immediate dominators
     (near-linear), plus one pass over the tree. Self-loops play no part: a firm cannot
-    cut itself off. ``engine`` (see :mod:`kg.engine`): networkx's ``condensation`` and
+    cut itself off. ``engine`` (see :mod:`kg.analysis.backend`): networkx's ``condensation`` and
     ``immediate_dominators`` below 5,000 nodes, igraph's from there on (same tree).
 
     >>> from kg.network.model import network_from_edges
@@ -109,7 +101,6 @@ def dominator_tree(G, *, engine: str = "auto") -> DominatorTree:
     >>> T.idom
     {'a': None, 'b': 'a', 'c': 'a', 'd': 'a'}
     """
-
     entry_points, raw = entry_dominators(G, SUPER_SOURCE, engine=engine)
     idom: dict[str, str | None] = {}
     children: dict[object, list[str]] = {}
@@ -141,9 +132,8 @@ def entry_points(G, *, engine: str = "auto") -> list[str]:
 
     A firm without suppliers is its own component; a group of firms that only supply
     one another is entered through one of them. Self-loops change no component.
-    :func:`dominator_tree` gets the same list from :func:`kg.engine.entry_dominators`.
+    :func:`dominator_tree` gets the same list from :func:`kg.analysis.backend.entry_dominators`.
     """
-
     return sorted(min(members) for members in source_components(G, engine=engine))
 
 

@@ -25,7 +25,7 @@ from kg.network.model import node_label
 class Step:
     """One supply link on a path: ``supplier`` supplies ``customer``; ``relations`` are the
     edge's supply relations (product, share, quote, source, … as in
-    :func:`kg.network.supply_network`)."""
+    :func:`kg.network.project.supply_network`)."""
 
     supplier: str
     customer: str

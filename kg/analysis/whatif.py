@@ -1,4 +1,17 @@
-"""What-if: the failure cascade when firms fail."""
+"""What-if: the failure cascade when firms fail.
+
+:func:`whatif` removes firms and propagates the failure round by round: a firm fails
+when every one of its suppliers has failed; a firm that loses some suppliers is hit in
+part.
+
+>>> from kg.analysis.whatif import whatif
+>>> from kg.network.model import network_from_edges
+>>> G = network_from_edges([("smelter", "mill"), ("mill", "cohort"), ("other", "cohort")],
+...                        weight={"cohort": 60})
+>>> w = whatif(G, ["smelter"])
+>>> w.rounds, [(h.iri, h.lost_fraction) for h in w.partial]
+([['mill']], [('cohort', 0.5)])
+"""
 
 from __future__ import annotations
 
@@ -7,9 +20,6 @@ from dataclasses import dataclass, field
 from kg.analysis.dominance import entry_points, is_unsized_cohort
 from kg.errors import UnknownName
 from kg.network.model import node_label
-
-
-# ------------------------------------------------------------------ what if
 
 
 @dataclass(frozen=True)
@@ -37,8 +47,8 @@ class WhatIf:
     another round a cycle, though no supply reaches the cycle any more (and the firms
     that depend on them): they lose every supply path as well. ``cut_off`` is both, sorted;
     for one removed firm it equals the firms that firm dominates
-    (:func:`single_points_of_failure`). ``partial`` are the firms that lose part of their
-    supply and keep some. ``lost_capacity`` adds the capacity (t/yr) of every failed
+    (:func:`~kg.analysis.dominance.single_points_of_failure`). ``partial`` are the firms
+    that lose part of their supply and keep some. ``lost_capacity`` adds the capacity (t/yr) of every failed
     firm (removed and cut off) where it is known, None when it is known for none of them;
     ``capacity_unknown`` lists the failed firms whose capacity no source states.
     ``lost_output_value`` and ``output_value_unknown`` likewise for output value (yuan).
@@ -77,7 +87,7 @@ def whatif(G, firms) -> WhatIf:
 
     A firm with suppliers fails when all of them have failed; a firm without suppliers
     (or supplied only by itself) never fails by cascade. When the rounds end, one
-    search from the surviving entry points (see :class:`DominatorTree`) finds the firms
+    search from the surviving entry points (see :class:`~kg.analysis.dominance.DominatorTree`) finds the firms
     that no supply path reaches any more although each still has a live supplier (a
     cycle that has lost its outside supply): they are ``closed_loops``. Raises
     :class:`~kg.errors.UnknownName` for a firm not in the network.

@@ -17,7 +17,6 @@ from kg.errors import KGError
 from kg.rdf.graph import open_graph
 from kg.render.table import FORMATS, render
 
-
 COMMANDS = {
     "centrality": ("kg.cli.commands.supply.centrality",
         "The most central firms of the supply network, or of one cluster's network."),
@@ -118,7 +117,6 @@ class Context:
 
     def graph(self):
         if self._graph is None:
-
             if self.store and self.data:
                 raise click.UsageError("--data and --store cannot be combined; add files to a store with `kg load`")
             if self.update_endpoint and not self.endpoint:

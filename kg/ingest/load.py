@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.errors import StoreError, ValidationFailed
 from kg.rdf.bulk import BULK_MIN_BYTES, LoadProgress, load_file
 from kg.rdf.derive import derive_in_store, derived_triples
 from kg.rdf.formats import expand_paths, parse_files
-from kg.rdf.generations import CURRENT_LINK, current_folder, point_current_at, previous_generation, remove_stale_generations, writer_lock
+from kg.rdf.generations import (
+    CURRENT_LINK,
+    current_folder,
+    point_current_at,
+    previous_generation,
+    remove_stale_generations,
+    writer_lock,
+)
 from kg.rdf.graph import store_has_ontology
 from kg.rdf.local import graph_from_sources, wrap
-from kg.rdf.remote import DEFAULT_TIMEOUT, LOAD_TIMEOUT, check_url, insert_data, insert_unless_ontology, open_remote, remote_has_ontology, send_update
+from kg.rdf.remote import (
+    DEFAULT_TIMEOUT,
+    LOAD_TIMEOUT,
+    check_url,
+    insert_data,
+    insert_unless_ontology,
+    open_remote,
+    remote_has_ontology,
+    send_update,
+)
 from kg.rdf.shortcuts import Shortcuts
 from kg.validation.shacl import validate as run_validation
 from kg.vocab.files import ontology_paths
@@ -49,7 +64,6 @@ def load_remote(
     ``endpoint`` (the query URL) is used only to report whether the ontology was
     added (``ontology_added`` is None without it).
     """
-
     check_url(update_endpoint, "--update-endpoint")
     paths = expand_paths(files)
     sources = parse_files(paths)
@@ -97,7 +111,7 @@ def load_into_store(
 
     Each file is loaded by :func:`load_file` with ``bulk``, which gives ``progress``
     a :class:`LoadProgress` as it goes. Into a new store, the derived triples are
-    computed from the triples the files give as they load (:class:`_Shortcuts`);
+    computed from the triples the files give as they load (:class:`~kg.rdf.shortcuts.Shortcuts`);
     otherwise, or when that cannot be done exactly, by a SPARQL update of the whole
     generation (:func:`derive_in_store`). After a bulk load the store is compacted
     (``Store.optimize``), before any SPARQL runs on it: the bulk loader writes the

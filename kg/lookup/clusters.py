@@ -10,7 +10,6 @@ from kg.lookup.names import expand_iri, resolve
 from kg.rdf.graph import select
 from kg.vocab.namespaces import last_segment, sparql_prologue
 
-
 _MEMBERS_QUERY = """
 SELECT DISTINCT ?n WHERE {
   { ?n ckg:inCluster <{iri}> . }
@@ -44,7 +43,7 @@ _BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
 PLACE_KINDS = frozenset({"cluster", "park", "country", "province", "city", "county", "region"})
-"""The kinds (as :mod:`kg.names` names them) that a cluster argument may resolve to."""
+"""The kinds (as :mod:`kg.lookup.names` names them) that a cluster argument may resolve to."""
 
 
 def _query(graph, text: str):
@@ -103,7 +102,7 @@ def resolve_cluster(graph, name: str) -> str:
     """The IRI of the cluster, region or park that ``name`` means.
 
     ``name`` may be an IRI, a prefixed name (``ckr:cluster-binzhou``) or a label or alias
-    of a cluster, region or park, in any case (names are matched by :func:`kg.names.resolve`,
+    of a cluster, region or park, in any case (names are matched by :func:`kg.lookup.names.resolve`,
     which reads them with SPARQL). Raises :class:`UnknownCluster` (listing the known
     clusters) when nothing matches and :class:`AmbiguousName` when several places do.
 
@@ -120,7 +119,6 @@ def resolve_cluster(graph, name: str) -> str:
     ...
     kg.errors.UnknownCluster: no cluster, ... called 'Atlantis'. Known clusters: Binzhou cluster.
     """
-
     iri = expand_iri(name)
     if iri is not None:
         if _BAD_IRI.search(iri) or not _is_known_place(graph, iri):

@@ -11,10 +11,10 @@ dropped and company suffixes such as "Co., Ltd." or "有限公司" removed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.errors import AmbiguousName, UnknownName
@@ -80,7 +80,7 @@ _KIND_NAME = dict(KINDS)
 
 
 # Three simple queries joined in Python: one query joining labels, types and clusters
-# ran 8x slower on Oxigraph. Lexical forms come back as plain strings (kg.store.select),
+# ran 8x slower on Oxigraph. Lexical forms come back as plain strings (kg.rdf.graph.select),
 # so the language is asked for.
 _LABELS_QUERY = """
 SELECT ?e ?label (lang(?label) AS ?lang) ?pref WHERE {
@@ -140,7 +140,6 @@ def normalise(name: str) -> str:
 
 def entity_rows(graph) -> dict[str, dict]:
     """IRI -> {"labels": [(label, lang, pref)], "kind": str, "cluster": str|None}."""
-
     out: dict[str, dict] = {}
     for iri, typ in select(graph, _TYPES_QUERY):
         ent = out.get(iri)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from kg.utils.arrays import left_sum, segment_sums
 from kg.utils.memory import gc_paused
 
-
 EPS = 1e-9
 
 
@@ -24,7 +23,7 @@ class SupplyTable:
     ``network.edges`` order; ``edge_volume`` is the sum of the volumes its
     relations state (NaN: none), ``edge_unit`` their unit (a code; -1 none
     stated, -2 several). ``fact_*``: one row per (customer, input product,
-    supplier) as :func:`input_suppliers` gives them, sorted by customer,
+    supplier) as :func:`~kg.analysis.shares.input_suppliers` gives them, sorted by customer,
     product (``products``, sorted) and supplier; ``fact_share`` is the largest
     stated share (NaN: none stated), ``fact_inferred`` whether every relation
     behind it is inferred, ``fact_relation`` the first relation naming it (an
@@ -151,11 +150,12 @@ def build_supply_table(network) -> SupplyTable:
 
 @dataclass(eq=False)
 class InputGroups:
-    """The facts of a :class:`SupplyTable` grouped as :func:`concentration` and :mod:`kg.esri` group them.
+    """The facts of a :class:`SupplyTable` grouped as :mod:`kg.analysis.concentration` and
+    :mod:`kg.analysis.esri` group them.
 
     Facts sorted by customer, input group (``key``, a code into ``keys``),
     product and supplier. ``share`` is the supplier's share of the product
-    (:func:`product_shares`: ``stated`` or split evenly); ``relation`` the
+    (:func:`~kg.analysis.shares.product_shares`: ``stated`` or split evenly); ``relation`` the
     first relation behind the fact (see :class:`SupplyTable`); ``pair_suppliers``
     and ``pair_guessed`` count the suppliers of the fact's (customer, product)
     and those without a stated share; ``pair_first`` marks a product's first
@@ -186,7 +186,8 @@ class InputGroups:
 
 
 def input_groups(table: SupplyTable, essential=None) -> InputGroups:
-    """Group the input facts of ``table`` by customer and input concept (``essential``: a kg.esri.EssentialMap)."""
+    """Group the input facts of ``table`` by customer and input concept (``essential``: a
+    kg.network.scheme.EssentialMap)."""
     import numpy as np
 
     c, p, s = table.fact_customer, table.fact_product, table.fact_supplier

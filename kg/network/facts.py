@@ -9,7 +9,6 @@ from kg.network.project import group_links
 from kg.utils.text import format_number
 from kg.vocab.namespaces import local_name, sparql_prologue
 
-
 _ARTICLES_QUERY = """
 SELECT ?a ?id ?title WHERE {
   ?a a ckg:Article .
@@ -28,7 +27,6 @@ SELECT DISTINCT ?c ?a WHERE {
 
 
 def read_articles(graph) -> dict[str, dict]:
-
     out: dict[str, dict] = {}
     for a, ident, title in graph.query(sparql_prologue() + _ARTICLES_QUERY):
         d = out.setdefault(str(a), {"article": str(a), "identifier": None, "title": None})
@@ -40,7 +38,6 @@ def read_articles(graph) -> dict[str, dict]:
 
 
 def read_cluster_articles(graph) -> dict[str, set[str]]:
-
     out: dict[str, set[str]] = {}
     for c, a in graph.query(sparql_prologue() + _CLUSTER_ARTICLES_QUERY):
         out.setdefault(str(c), set()).add(str(a))
@@ -70,7 +67,7 @@ class Facts:
     quantities: dict = field(default_factory=lambda: defaultdict(list))  # iri -> [(prop, text)]
     cooperations: list = field(default_factory=list)  # [{iri, partners, kind}]
     group_links: list = field(default_factory=list)  # [(subsidiary, group)]
-    essential: object = None  # kg.esri.EssentialMap, when risk is asked for
+    essential: object = None  # kg.network.scheme.EssentialMap, when risk is asked for
 
     def label(self, iri: str) -> str:
         entry = self.labels.get(iri)
@@ -144,7 +141,6 @@ def rdf_facts(graph) -> Facts:
     disk differ, and so do the whole graph and a neighbourhood of it): where an entity has
     several values and one is taken, it is the smallest; quotes and quantities are sorted.
     """
-
     def rows(q):
         return graph.query(sparql_prologue() + q)
 

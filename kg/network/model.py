@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from kg.vocab.namespaces import last_segment
 
-
 QUOTE_SEPARATOR = " … "
 """How several evidence quotes of one supply relation are joined."""
 
@@ -68,7 +67,8 @@ def network_from_edges(
     share: dict[tuple[str, str], float] | None = None,
     kind: dict[str, str] | None = None,
 ):
-    """A supply network with the attributes :func:`supply_network` gives, from plain edges.
+    """A supply network with the attributes :func:`~kg.network.project.supply_network`
+    gives, from plain edges.
 
     For tests and examples: labels are the node names, ``weight`` sets a cohort's member
     count (and makes it a cohort), ``share`` the stated share of an edge.

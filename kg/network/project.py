@@ -1,17 +1,50 @@
-"""The projection of the RDF graph into a networkx supply network."""
+"""The supply network: the RDF graph projected into a :class:`networkx.DiGraph`.
+
+Nodes are agents (firms, enterprise groups, cohorts stated by count, and any other
+agent that appears in a supply relation); edges run supplier → customer and carry
+every ``ckg:SupplyRelation`` between the two with its product, share, volume and
+evidence. Group–subsidiary links are not supply: :func:`group_links` returns them.
+
+The reads, a few streamed SPARQL SELECTs whose cost is linear in the triples read,
+are in :mod:`kg.network.reads`; ``evidence=False`` skips the quotes for callers that
+do not show them.
+
+>>> from kg.network.project import supply_network
+>>> from rdflib import Graph
+>>> g = Graph().parse(format="turtle", data='''
+... @prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
+... @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+... @prefix ex: <http://example.org/> .
+... ex:smelter a ckg:Firm ; skos:prefLabel "Smelter"@en .
+... ex:mill a ckg:Firm ; skos:prefLabel "Mill"@en .
+... ex:idle a ckg:Firm .
+... ex:r1 a ckg:SupplyRelation ; ckg:supplier ex:smelter ; ckg:customer ex:mill ;
+...     ckg:share 0.5 .
+... ''')
+>>> G = supply_network(g)
+>>> sorted(G.nodes[n]["label"] for n in G)
+['Mill', 'Smelter', 'idle']
+>>> [(G.nodes[s]["label"], G.nodes[c]["label"]) for s, c in G.edges()]
+[('Smelter', 'Mill')]
+>>> G.edges["http://example.org/smelter", "http://example.org/mill"]["relations"][0]["share"]
+0.5
+"""
 
 from __future__ import annotations
 
-
 from kg.lookup.clusters import cluster_members, resolve_cluster
 from kg.network.model import QUOTE_SEPARATOR, as_bool, as_float, pick_label
-from kg.network.reads import GROUPS_QUERY, read_evidence, read_links, read_node_rows, read_relation_extras, read_types
+from kg.network.reads import (
+    GROUPS_QUERY,
+    read_evidence,
+    read_links,
+    read_node_rows,
+    read_relation_extras,
+    read_types,
+)
 from kg.rdf.graph import select
 from kg.utils.memory import gc_paused
 from kg.vocab.namespaces import last_segment
-
-
-# ------------------------------------------------------------------ network
 
 
 def supply_network(graph, *, cluster: str | None = None, evidence: bool = True):

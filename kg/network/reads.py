@@ -1,9 +1,4 @@
-"""The supply network: the RDF graph projected into a :class:`networkx.DiGraph`.
-
-Nodes are agents (firms, enterprise groups, cohorts stated by count, and any other
-agent that appears in a supply relation); edges run supplier → customer and carry
-every ``ckg:SupplyRelation`` between the two with its product, share, volume and
-evidence. Group–subsidiary links are not supply: :func:`group_links` returns them.
+"""The SPARQL reads behind the supply network: agent types, supply relations, evidence, nodes.
 
 A few streamed SPARQL SELECTs do the work (the agents' types, the supply relations,
 the evidence, the relations' other attributes, the nodes' attributes): every
@@ -13,25 +8,7 @@ basic graph patterns on rdflib's engine and remote endpoints; see :func:`_join`)
 100k firms most of the time is Oxigraph reading strings; ``evidence=False`` skips the
 quotes for callers that do not show them.
 
->>> from kg.network.project import supply_network
->>> from rdflib import Graph
->>> g = Graph().parse(format="turtle", data='''
-... @prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
-... @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-... @prefix ex: <http://example.org/> .
-... ex:smelter a ckg:Firm ; skos:prefLabel "Smelter"@en .
-... ex:mill a ckg:Firm ; skos:prefLabel "Mill"@en .
-... ex:idle a ckg:Firm .
-... ex:r1 a ckg:SupplyRelation ; ckg:supplier ex:smelter ; ckg:customer ex:mill ;
-...     ckg:share 0.5 .
-... ''')
->>> G = supply_network(g)
->>> sorted(G.nodes[n]["label"] for n in G)
-['Mill', 'Smelter', 'idle']
->>> [(G.nodes[s]["label"], G.nodes[c]["label"]) for s, c in G.edges()]
-[('Smelter', 'Mill')]
->>> G.edges["http://example.org/smelter", "http://example.org/mill"]["relations"][0]["share"]
-0.5
+:func:`kg.network.project.supply_network` joins what these return into the network.
 """
 
 from __future__ import annotations
@@ -41,7 +18,6 @@ from collections.abc import Iterable
 from kg.network.model import as_float
 from kg.rdf.graph import select
 from kg.vocab.namespaces import CKG_NS
-
 
 KIND_BY_TYPE = {
     CKG_NS + "FirmCohort": "cohort",

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from kg.rdf.graph import select
 from kg.vocab.namespaces import last_segment, sparql_prologue
 
-
 ESSENTIAL_QUERY = """
 SELECT DISTINCT ?in ?out ?a ?ess ?label WHERE {
   { ?a ckg:essentialFeedstockFor ?b . BIND(true AS ?ess) }
@@ -69,7 +68,6 @@ def essential_map(graph) -> EssentialMap:
     >>> m.labels[concept]
     'aluminium metal (molten aluminium, ingot, alloy)'
     """
-
     candidates: dict[tuple[str, str], set[tuple[str, bool]]] = {}
     within: set[tuple[str, str]] = set()
     labels: dict[str, str] = {}

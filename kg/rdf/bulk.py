@@ -12,7 +12,6 @@ from kg.errors import ParseError
 from kg.rdf.formats import FORMATS, clean_syntax_message
 from kg.rdf.shortcuts import NTriplesLines, Shortcuts
 
-
 PROGRESS_EVERY = 100_000
 """Statements between two progress reports of a bulk load that counts them."""
 
@@ -75,8 +74,8 @@ def load_file(
 
     ``progress`` gets a :class:`LoadProgress` about every :data:`PROGRESS_EVERY`
     statements (:data:`PROGRESS_BYTES` bytes when only bytes are counted) and once the
-    file is done. ``shortcuts`` gathers the triples :data:`DERIVE_SHORTCUTS` reads, for
-    :func:`load_into_store`; when an N-Triples file is bulk-loaded, ``then()`` is called
+    file is done. ``shortcuts`` gathers the triples :data:`~kg.rdf.derive.DERIVE_SHORTCUTS` reads, for
+    :func:`~kg.ingest.load.load_into_store`; when an N-Triples file is bulk-loaded, ``then()`` is called
     once the whole file has been read, and the N-Triples it returns (the derived triples)
     go in with the file, in the same run of the bulk loader: a second run would write and
     then merge a second set of RocksDB files. Blank-node labels are local to the file.
@@ -155,7 +154,7 @@ def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lin
 
     Oxigraph parses in a second thread, without the GIL (it opens the pipe as
     ``/dev/fd/N`` where there is one), while this thread reads the file a block at a
-    time, hands each block to ``lines`` (an :class:`_NTriplesLines`, or None) and
+    time, hands each block to ``lines`` (an :class:`~kg.rdf.shortcuts.NTriplesLines`, or None) and
     writes it into the pipe: counting statements and gathering the triples of the
     rules costs no time on the parser's thread. ``report(statements or None,
     bytes)`` is called every :data:`PROGRESS_EVERY` statements (:data:`PROGRESS_BYTES`

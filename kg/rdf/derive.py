@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from kg.vocab.namespaces import PREFIXES
 
-
 DERIVE_SHORTCUTS = """
 CONSTRUCT { ?s ckg:suppliesTo ?c . ?g ckg:subsidiary ?f . }
 WHERE {

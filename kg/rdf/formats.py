@@ -1,16 +1,8 @@
-"""Open, parse, load and save graphs.
+"""RDF files: their formats by suffix, the files a path names, and parsing them completely.
 
-Every graph the code uses is an rdflib :class:`~rdflib.Graph` on the Oxigraph
-store (through the ``oxrdflib`` plugin): rdflib's API, Oxigraph's speed. All
-triples live in the default graph, so SPARQL sees everything without ``GRAPH``.
-
->>> from kg.rdf.graph import count_triples, open_graph
->>> g = open_graph()                      # bundled ontology and data
->>> count_triples(g) > 1000
-True
->>> g2 = open_graph([], ontology=True)    # the ontology alone
->>> count_triples(g2) < count_triples(g)
-True
+A file is parsed by Oxigraph into a :class:`Source` before anything is added anywhere;
+a syntax error or an unknown format raises :class:`~kg.errors.ParseError` with the file
+and line. :data:`FORMATS` maps each suffix to its pyoxigraph format.
 """
 
 from __future__ import annotations
@@ -22,7 +14,6 @@ from pathlib import Path
 
 from kg.errors import ParseError
 from kg.vocab.files import DATA_DIR
-
 
 # file suffix -> pyoxigraph format name
 FORMATS = {
@@ -50,7 +41,7 @@ class Source:
 
 
 def default_data_paths() -> list[Path]:
-    """The bundled curated data: every RDF file in ``data/``."""
+    """The bundled curated data: every RDF file in ``kg/data``."""
     return expand_paths([DATA_DIR])
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import contextmanager
 
 from kg.errors import StoreError
-
 
 INDEX_DIR = "kg-index"
 """In a store folder, the folder of the analysis indexes (one file per generation)."""
@@ -28,7 +27,6 @@ class Generation:
 
 def current_generation(store_dir: str | os.PathLike) -> Generation:
     """The generation readers of ``store_dir`` open now (:class:`StoreError` if there is no store)."""
-
     store = Path(store_dir)
     folder = current_folder(store) if store.is_dir() else None
     if folder is None:

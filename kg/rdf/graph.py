@@ -1,4 +1,17 @@
-"""The one door to any backend: open a graph (memory, store folder, endpoint), select, count."""
+"""The one door to any backend: open a graph (memory, store folder, endpoint), select, count.
+
+Every graph the code uses is an rdflib :class:`~rdflib.Graph` on the Oxigraph
+store (through the ``oxrdflib`` plugin): rdflib's API, Oxigraph's speed. All
+triples live in the default graph, so SPARQL sees everything without ``GRAPH``.
+
+>>> from kg.rdf.graph import count_triples, open_graph
+>>> g = open_graph()                      # bundled ontology and data
+>>> count_triples(g) > 1000
+True
+>>> g2 = open_graph([], ontology=True)    # the ontology alone
+>>> count_triples(g2) < count_triples(g)
+True
+"""
 
 from __future__ import annotations
 
@@ -24,15 +37,14 @@ def open_graph(
 ) -> "rdflib.Graph":  # noqa: F821
     """Open the graph the commands work on.
 
-    - ``endpoint``: a remote SPARQL 1.1 server (see :mod:`kg.remote`).
+    - ``endpoint``: a remote SPARQL 1.1 server (see :mod:`kg.rdf.remote`).
     - ``store``: a persistent store on disk (read-only; ``kg load`` writes it).
-    - otherwise ``data`` (files or folders; default: the bundled ``data/``) in memory,
+    - otherwise ``data`` (files or folders; default: the bundled ``kg/data``) in memory,
       always with the ontology unless ``ontology=False``. Files are parsed by Oxigraph
       straight into the store (no Python object per triple); a file that does not
-      parse raises :class:`ParseError` with its line.
+      parse raises :class:`~kg.errors.ParseError` with its line.
     """
     if endpoint is not None:
-
         return open_remote(endpoint)
     if store is not None:
         return wrap(open_store(store, read_only=True))
@@ -56,11 +68,11 @@ def store_has_ontology(ox_store) -> bool:
 
 
 def select(graph, text: str) -> Iterator[list[str | None]]:
-    """Run a SELECT (with the :data:`~kg.ontology.PREFIXES` prologue) and stream its rows as
+    """Run a SELECT (with the :data:`~kg.vocab.namespaces.PREFIXES` prologue) and stream its rows as
     plain strings: the IRI, the literal's lexical form or the blank node id; None if unbound.
 
     On the Oxigraph store that :func:`open_graph` makes the query goes straight to
-    pyoxigraph, and on a remote endpoint (:mod:`kg.remote`) its answer is parsed by
+    pyoxigraph, and on a remote endpoint (:mod:`kg.rdf.remote`) its answer is parsed by
     pyoxigraph as it streams in: no term is converted to rdflib, which is most of the
     cost of a large answer (5x). A ``pyoxigraph.Store`` itself is queried the same way (no
     rdflib needed). Any other rdflib graph goes through ``graph.query``.
@@ -71,8 +83,6 @@ def select(graph, text: str) -> Iterator[list[str | None]]:
     >>> list(select(g, "SELECT ?s ?o (lang(?o) AS ?l) ?none WHERE { ?s ?p ?o }"))
     [['http://e.org/a', 'x', 'en', None]]
     """
-
-
     query = sparql_prologue() + text
     inner = graph if type(graph).__module__ == "pyoxigraph" else oxigraph_store(graph)  # a pyoxigraph.Store itself
     if inner is not None or is_remote(graph):

@@ -1,4 +1,4 @@
-"""SPARQL for users: safety checks, running, and the canned queries in ``kg/queries/*.rq``.
+"""SPARQL for users: safety checks, running, and the canned queries in ``kg/rdf/queries/*.rq``.
 
 User queries never fetch anything: ``SERVICE``, ``LOAD``, ``FROM`` / ``FROM NAMED``
 and every update form are refused before the query reaches an engine.
@@ -18,8 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import KGError, QueryError, QueryRefused
-from kg.vocab.namespaces import Iri, PREFIXES
-
+from kg.vocab.namespaces import PREFIXES, Iri
 
 # Tokens we must not confuse with keywords: comments, strings, IRIs, variables, prefixed names.
 _LEXEME = re.compile(
@@ -188,7 +187,7 @@ def bind_values(text: str, bindings: dict) -> str:
 
 @dataclass(frozen=True)
 class CannedQuery:
-    """A query shipped in ``kg/queries``: its name, description, parameters and text."""
+    """A query shipped in ``kg/rdf/queries``: its name, description, parameters and text."""
 
     name: str
     description: str

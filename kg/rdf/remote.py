@@ -10,7 +10,7 @@ timeout and turns connection errors, HTTP errors and timeouts into
 :class:`~kg.errors.StoreError` (or :class:`~kg.errors.QueryError` when the
 server rejects a query) naming the endpoint. The answers: pyoxigraph parses
 them as they arrive, and terms become rdflib terms exactly as on the embedded
-store; :func:`kg.store.select` skips that conversion for large answers.
+store; :func:`kg.rdf.graph.select` skips that conversion for large answers.
 
 All data is in the server's default graph, as in the embedded store.
 
@@ -33,7 +33,6 @@ import functools
 from kg.errors import QueryError, StoreError
 from kg.rdf.local import wrap
 from kg.vocab.namespaces import PREFIXES
-
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds to wait for a server to accept a connection or send the next bytes of an answer."""
@@ -230,7 +229,7 @@ def _store_class():
             return _result(self._send(query), self.query_endpoint, self.timeout)
 
         def select_ox(self, query: str):
-            """The rows of a SELECT as pyoxigraph terms, streamed (used by :func:`kg.store.select`)."""
+            """The rows of a SELECT as pyoxigraph terms, streamed (used by :func:`kg.rdf.graph.select`)."""
             import pyoxigraph as ox
 
             url = self.query_endpoint
@@ -270,7 +269,7 @@ def open_remote(endpoint: str, update_endpoint: str | None = None, *,
 
     Nothing is sent until the first query. ``update_endpoint`` (the SPARQL Update
     URL) is only needed to write through ``graph.update`` or ``graph.add``;
-    :func:`load_remote` is the way to load files.
+    :func:`~kg.ingest.load.load_remote` is the way to load files.
 
     >>> g = open_remote("http://127.0.0.1:7878/query")
     >>> g.store.query_endpoint
@@ -335,7 +334,6 @@ def local_copy(graph) -> rdflib.Graph:  # noqa: F821
     nodes keep their identity because they come in one answer.
     """
     import pyoxigraph as ox
-
 
     store = graph.store
     url, timeout = store.query_endpoint, store.timeout

@@ -6,14 +6,13 @@ import re
 from itertools import chain, repeat
 from operator import itemgetter
 
-
 _NOT_A_STATEMENT = re.compile(rb"\n(?=[ \t]*[#\n])")
 """A line break before a blank or comment-only line."""
 
 
 class NTriplesLines:
     r"""Counts the statements of N-Triples text fed in blocks, and hands the lines of the
-    triples :data:`DERIVE_SHORTCUTS` reads to ``shortcuts`` (a :class:`_Shortcuts`, or None).
+    triples :data:`~kg.rdf.derive.DERIVE_SHORTCUTS` reads to ``shortcuts`` (a :class:`Shortcuts`, or None).
 
     N-Triples has at most one statement a line, so the statements are the lines other
     than blank or comment-only ones: exact for a file that parses. A raw carriage
@@ -93,7 +92,7 @@ _ESCAPED_IRI = re.compile(rb"<[^<>\"{}|^`\x00-\x20]*\\[uU]")
 
 
 class Shortcuts:
-    r"""The triples :data:`DERIVE_SHORTCUTS` reads, gathered while the files of a new store
+    r"""The triples :data:`~kg.rdf.derive.DERIVE_SHORTCUTS` reads, gathered while the files of a new store
     load, and the derived triples they give (:meth:`take`).
 
     Deriving them from the store itself turns each solution's terms back into strings,
@@ -105,7 +104,7 @@ class Shortcuts:
     an escape in an IRI are parsed by Oxigraph, as the rules' IRIs may hide there.
     Files read into Python give their triples (:meth:`add_quad`); a Turtle or RDF/XML
     file that only Oxigraph reads turns ``exact`` False. Once it is False the store
-    must derive the triples itself (:func:`derive_in_store`). The work is done on whole
+    must derive the triples itself (:func:`~kg.rdf.derive.derive_in_store`). The work is done on whole
     blocks by the ``re`` module and C-level containers, not line by line in Python.
 
     >>> ckg, s = b"https://w3id.org/cluster-kg/ontology#", Shortcuts()

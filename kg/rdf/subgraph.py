@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-
 from kg.errors import ViewError
 from kg.vocab.namespaces import PREFIXES, sparql_prologue
-
-
-# ------------------------------------------------------------------ one firm's links
 
 PARTNERS_QUERY = """
 SELECT DISTINCT ?r ?n WHERE {
@@ -29,7 +25,6 @@ LINKS_DEPTH = 2
 
 def term_of(name: str):
     import pyoxigraph as ox
-
 
     prefix, local = name.split(":")
     return ox.NamedNode(PREFIXES[prefix] + local)
@@ -94,7 +89,6 @@ def copy_neighbourhood(ox_store, seeds, follow, depth: int):
     """
     import pyoxigraph as ox
 
-
     default = ox.DefaultGraph()
     skip, follow = term_of(_SKIP), {term_of(p) for p in follow}
     small = ox.Store()
@@ -122,11 +116,10 @@ def copy_neighbourhood(ox_store, seeds, follow, depth: int):
 
 def links_store(ox_store, iri: str):
     """A small in-memory ``pyoxigraph.Store`` with ``iri``'s supply relations, its partners in
-    them and what :func:`kg.network.supply_network` reads about those (:data:`FOLLOW`,
+    them and what :func:`kg.network.project.supply_network` reads about those (:data:`FOLLOW`,
     :data:`LINKS_DEPTH` steps out): projected, the firm's links with every attribute the whole
     network gives them."""
     import pyoxigraph as ox
-
 
     seeds = {ox.NamedNode(iri)}
     for r, n in ox_store.query(sparql_prologue() + PARTNERS_QUERY.replace("{iri}", iri)):
@@ -137,7 +130,7 @@ def links_store(ox_store, iri: str):
 def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str = "both", include=()):
     """A small in-memory ``pyoxigraph.Store`` with what a view around ``firm`` reads from ``ox_store``.
 
-    The view drawn from it (:func:`build_view` with the same ``depth``, ``direction`` and
+    The view drawn from it (:func:`~kg.services.view.build_view` with the same ``depth``, ``direction`` and
     ``include``, colour and size by kind) is the one the whole graph gives. It holds:
 
     - the supply relations among the firms within ``depth`` steps (found step by step, as
@@ -162,17 +155,16 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
 
     >>> from kg.network.project import supply_network
     >>> from kg.rdf.graph import open_graph
-    >>> from kg.rdf.local import oxigraph_store, wrap as _wrap
+    >>> from kg.rdf.local import oxigraph_store, wrap
     >>> graph = open_graph()  # the bundled clusters
     >>> small = neighbourhood_store(oxigraph_store(graph), "https://w3id.org/cluster-kg/id/weiqiao-group")
     >>> len(small) < len(graph) / 5
     True
-    >>> sorted(supply_network(_wrap(small)).successors("https://w3id.org/cluster-kg/id/weiqiao-group")) == sorted(
+    >>> sorted(supply_network(wrap(small)).successors("https://w3id.org/cluster-kg/id/weiqiao-group")) == sorted(
     ...     supply_network(graph).successors("https://w3id.org/cluster-kg/id/weiqiao-group"))
     True
     """
     import pyoxigraph as ox
-
 
     prologue = sparql_prologue()
     nt = ox.RdfFormat.N_TRIPLES

@@ -28,7 +28,6 @@ def write_report(report: dict, path: str | os.PathLike) -> Path:
     ...
     kg.errors.UnknownFormat: report.pdf: unknown report format '.pdf'; use .html, .json, .md
     """
-
     path = Path(path)
     return write_atomic(path, RENDERERS[report_format(path)](report))
 

@@ -7,7 +7,6 @@ import html
 from kg.render.report_md import all_assumptions
 from kg.render.text import dependency_flags, pct, report_tail, share_text
 
-
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}
 h1{font-size:1.8rem}h2{border-bottom:2px solid #c33;padding-bottom:.2rem;margin-top:2.5rem}h3{margin-top:1.6rem}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from kg.render.text import dependency_flags, pct, report_tail, share_text
 
 

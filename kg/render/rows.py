@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-
 from kg.network.model import node_label
 from kg.render.table import Iri
 from kg.vocab.namespaces import compact
-
 
 # --- foundation (issue 2) ---
 
@@ -184,7 +182,7 @@ CARD_COLUMNS = ["section", "name", "product", "value", "volume", "detail", "sour
 
 
 def card_rows(card: dict, *, all_notes: bool = True) -> list[dict]:
-    """A dependency card (kg.report.dependency_card) as rows, one section after another."""
+    """A dependency card (kg.services.card.dependency_card) as rows, one section after another."""
     rows = []
 
     def add(section, name="", product="", value="", volume="", detail="", source="", iri=None):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-
 from kg.network.model import node_label
 from kg.utils.text import format_number
 from kg.vocab.namespaces import last_segment, local_name
-
 
 TITLE = "Who depends on whom"
 

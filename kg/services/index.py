@@ -18,7 +18,7 @@ a new one is written. An index written by another format version is rebuilt.
 What is in it: the network's nodes (IRI, label, kind, weight), the immediate dominator
 of each node, the dominated weight, the sole-supplier links, the names of every
 named entity (normalised, for exact name lookups), the ESRI model compiled to arrays
-(:class:`kg.esri.CompiledModel`) with its assumption notes, and the ESRI results of the
+(:class:`kg.analysis.esri.model.CompiledModel`) with its assumption notes, and the ESRI results of the
 candidates `kg risk` would compute. (Indexes written before may also hold a "cited" array,
 the sources of every supply relation, which nothing reads any more: `kg view` cites those
 of the links it draws.)
@@ -42,26 +42,24 @@ from kg.lookup.names import entity_rows, normalise
 from kg.network.arrays import supply_table
 from kg.network.project import supply_network
 from kg.network.scheme import essential_map
-from kg.rdf.generations import Generation, INDEX_DIR, current_generation, open_store
+from kg.rdf.generations import INDEX_DIR, Generation, current_generation, open_store
 from kg.rdf.local import wrap
-from kg.services.index_reader import AnalysisIndex, EXACT_RISK_LIMIT, FORMAT, RISK_TOP
+from kg.services.index_reader import EXACT_RISK_LIMIT, FORMAT, RISK_TOP, AnalysisIndex
 from kg.utils.arrays import pack_strings
 from kg.utils.files import atomic_file
-
 
 # ------------------------------------------------------------------ building
 
 
 def build_index(network, *, entities: dict | None = None, essential=None, tree=None, progress=None) -> AnalysisIndex:
-    """The :class:`AnalysisIndex` of a supply network (from :func:`kg.network.supply_network`).
+    """The :class:`AnalysisIndex` of a supply network (from :func:`kg.network.project.supply_network`).
 
-    ``entities``: the named entities (:func:`kg.names._entities` of the RDF graph) for
-    exact name lookups; ``essential``: the product scheme (:func:`kg.esri.essential_map`);
-    ``tree``: the network's :func:`kg.risk.dominator_tree` if the caller has it.
+    ``entities``: the named entities (:func:`kg.lookup.names.entity_rows` of the RDF graph) for
+    exact name lookups; ``essential``: the product scheme (:func:`kg.network.scheme.essential_map`);
+    ``tree``: the network's :func:`kg.analysis.dominance.dominator_tree` if the caller has it.
     ``progress(message)`` is told what is being computed.
     """
     import numpy as np
-
 
     say = progress or (lambda message: None)
     nodes = sorted(network.nodes)
@@ -132,7 +130,6 @@ def save_index(index: AnalysisIndex, path: str | os.PathLike) -> Path:
     """Write ``index`` to ``path`` (``.npz``) atomically."""
     import numpy as np
 
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(path, "wb") as f:
@@ -161,7 +158,6 @@ def open_index(store_dir: str | os.PathLike, *, progress=None, build: bool = Tru
     ``progress(message)`` hears when the index has to be built (once per generation).
     If the store folder is not writable the index is built in memory only.
     """
-
     gen = current_generation(store_dir)
     index = load_index(gen.index_file)
     if index is not None:

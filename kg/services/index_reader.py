@@ -14,7 +14,6 @@ from kg.network.scheme import EssentialMap
 from kg.rdf.generations import Generation
 from kg.utils.arrays import PackedStrings
 
-
 FORMAT = 1
 """Bumped whenever what the index holds or how it is computed changes."""
 
@@ -33,7 +32,8 @@ RISK_TOP = 100
 class AnalysisIndex:
     """Whole-network results of one store generation, in arrays (see the module docstring).
 
-    Build one with :func:`build_index`; read a store's with :func:`open_index`.
+    Build one with :func:`~kg.services.index.build_index`; read a store's with
+    :func:`~kg.services.index.open_index`.
     """
 
     def __init__(self, arrays: dict):
@@ -51,7 +51,6 @@ class AnalysisIndex:
         if "essential" in arrays:
             import json
 
-
             scheme = json.loads(PackedStrings(arrays["essential"])[0])
             self.essential = EssentialMap({(i, o): (c, e) for i, o, c, e in scheme["feeds"]}, scheme["labels"])
         self.generation: Generation | None = None
@@ -62,7 +61,6 @@ class AnalysisIndex:
     # and name_norm are sorted
 
     def _strings(self, key: str):
-
         return PackedStrings(self.arrays[key])
 
     @cached_property
@@ -132,7 +130,7 @@ class AnalysisIndex:
 
     def dominators(self, iri: str) -> list[str]:
         """The firms whose failure alone cuts ``iri`` off, nearest first (as
-        :meth:`kg.risk.DominatorTree.dominators`)."""
+        :meth:`kg.analysis.dominance.DominatorTree.dominators`)."""
         out, d = [], int(self.idom[self.position(iri)])
         while d >= 0:
             out.append(self.nodes[d])
@@ -140,7 +138,8 @@ class AnalysisIndex:
         return out
 
     def dominated(self, iri: str) -> list[str]:
-        """The firms cut off if ``iri`` fails, sorted (as :meth:`kg.risk.DominatorTree.dominated`)."""
+        """The firms cut off if ``iri`` fails, sorted (as
+        :meth:`kg.analysis.dominance.DominatorTree.dominated`)."""
         np = self._np
         if self._children is None:
             order = np.argsort(self.idom, kind="stable")
@@ -161,10 +160,9 @@ class AnalysisIndex:
     # --- systemic risk
 
     def esri_card(self, iri: str, *, top_affected: int = 10) -> dict:
-        """The ``esri`` part of :func:`kg.report.dependency_card` for ``iri``: its index
+        """The ``esri`` part of :func:`kg.services.card.dependency_card` for ``iri``: its index
         (one cascade on the compiled model), its rank among the ranked firms and itself,
         the firms hit hardest and the assumptions."""
-
         if self._model is None:
             a = self.arrays
             model = CompiledModel.from_arrays({k[5:]: a[k] for k in a if k.startswith("esri_")},
@@ -187,7 +185,7 @@ class AnalysisIndex:
         return {
             "value": round(state.esri, 6),
             "own": round(float(cm.weight[i]) / cm.total, 6) if cm.total > 0 else 0.0,
-            "rank": 1 + sum(1 for v in others.tolist() if round(v, 12) > mine),  # ranks as kg.esri.esri
+            "rank": 1 + sum(1 for v in others.tolist() if round(v, 12) > mine),  # ranks as esri() does
             "of": len(others) + 1,
             "rounds": state.rounds,
             "affected": [{"firm": node, "label": self.label(node), "loss": round(loss, 6)}
@@ -211,13 +209,13 @@ class AnalysisIndex:
     # --- names
 
     def resolve(self, name: str, kinds: set[str] | None = None):
-        """The :class:`kg.names.Match` of an exact name (after :func:`kg.names.normalise`) or IRI.
+        """The :class:`kg.lookup.names.Match` of an exact name (after
+        :func:`kg.lookup.names.normalise`) or IRI.
 
-        Returns what :func:`kg.names.resolve` returns when ``name`` is an IRI or matches
+        Returns what :func:`kg.lookup.names.resolve` returns when ``name`` is an IRI or matches
         exactly; None when nothing matches exactly (the caller then runs the similarity
-        search of :func:`kg.names.resolve`). Several exact matches raise :class:`AmbiguousName`.
+        search of :func:`kg.lookup.names.resolve`). Several exact matches raise :class:`AmbiguousName`.
         """
-
         iri = expand_iri(name)
         if iri is not None:
             e = bisect.bisect_left(self.entity_iri, iri)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from kg.rdf.graph import count_triples
 from kg.rdf.remote import local_copy
 from kg.validation.shacl import validate as run_validation
@@ -10,9 +9,8 @@ from kg.vocab.namespaces import PREFIXES, last_segment
 
 
 def remote_graph_info(graph) -> dict:
-    """:func:`kg.summary.graph_info` for a remote graph: counts by SPARQL on the server,
+    """:func:`kg.services.info.graph_info` for a remote graph: counts by SPARQL on the server,
     SHACL validation on a :func:`local_copy` (pyshacl cannot run on a SPARQL store)."""
-
     info = graph_info(graph, validate=False)
     violations = [v for v in run_validation(local_copy(graph)) if v.severity == "Violation"]
     info["validation"] = {"conforms": not violations, "violations": len(violations)}
@@ -57,7 +55,6 @@ def graph_info(graph, *, validate: bool = True) -> dict:
     >>> info["classes"]["Stage"], info["supply_relations"], info["sources"]
     (11, 0, [])
     """
-
     values = " ".join(f"ckg:{c}" for c in INSTANCE_CLASSES)
     counts = {last_segment(str(t)): int(n) for t, n in graph.query(_COUNTS % values, initNs=PREFIXES)}
     rel, inferred = next(iter(graph.query(_LINKS, initNs=PREFIXES)))

@@ -1,15 +1,16 @@
-"""The "who depends on whom" report, and a firm's dependency card.
+"""The "who depends on whom" report of every cluster, as one JSON-able dict (``kg report``).
 
 :func:`build_report` gathers, for every industrial cluster, the key supply
 dependencies with their quotes, the firms with the highest systemic risk
-(:mod:`kg.esri`), the single points of failure (:mod:`kg.risk`), the
-value-chain gaps (:mod:`kg.gaps`) and the source articles, as one JSON-able
-dict. :func:`render_markdown` and :func:`render_html` turn it into text; the
-HTML is one self-contained file (inline style, no script, no external link, so
-it reads offline). :func:`write_report` picks the format from the file name.
+(:mod:`kg.analysis.esri`), the single points of failure (:mod:`kg.analysis.dominance`),
+the value-chain gaps (:mod:`kg.analysis.gaps`) and the source articles, as one JSON-able
+dict. :func:`~kg.render.report_md.render_markdown` and
+:func:`~kg.render.report_html.render_html` turn it into text; the HTML is one
+self-contained file (inline style, no script, no external link, so it reads offline).
+:func:`~kg.render.report.write_report` picks the format from the file name.
 
 A cluster's network is its members and the firms they trade with directly
-(:func:`neighbourhood`), so a member's named customers elsewhere count.
+(:func:`~kg.network.model.neighbourhood`), so a member's named customers elsewhere count.
 Shares and volumes the sources do not state are shown as unknown; where the
 risk model needs a number it splits evenly, and each risk lists what it assumed.
 
@@ -24,17 +25,16 @@ True
 
 from __future__ import annotations
 
-
 from kg.analysis.concentration import concentration
 from kg.analysis.dominance import dominator_tree, single_points_of_failure
 from kg.analysis.esri.ranking import esri
-from kg.services.supply import gaps
 from kg.lookup.clusters import cluster_members, known_clusters
 from kg.network.facts import article_of, read_articles, read_cluster_articles
 from kg.network.model import neighbourhood
 from kg.network.project import supply_network
 from kg.network.scheme import essential_map
 from kg.render.text import MODEL_NOTE, SINGLE_POINT_NOTE, TITLE, report_label, report_tail
+from kg.services.supply import gaps
 
 
 def build_report(graph, *, top: int = 10) -> dict:
@@ -42,7 +42,6 @@ def build_report(graph, *, top: int = 10) -> dict:
 
     ``top`` limits the ranked systemic risks per cluster.
     """
-
     full = supply_network(graph)
     scheme = essential_map(graph)
     articles = read_articles(graph)
@@ -67,7 +66,6 @@ def build_report(graph, *, top: int = 10) -> dict:
 
 
 def _cluster_section(graph, full, iri, label, members, scheme, top) -> dict:
-
     net = neighbourhood(full, members)
     linked = sorted(n for n in members if net.degree(n) > 0)
     risks = esri(net, firms=linked, essential=scheme) if linked else []
@@ -191,7 +189,6 @@ def _unit(iri: str | None) -> str:
 
 
 def _gaps(graph, cluster: str) -> dict:
-
     g = gaps(graph, cluster)
     return {
         "covered": [

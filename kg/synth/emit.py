@@ -6,11 +6,21 @@ import math
 from collections.abc import Callable, Iterator
 from itertools import accumulate
 
-from kg.synth.params import BOUNDS, CAPACITY, GROUP_EVERY, PROGRESS_CHUNK, P_ALT_LABEL, P_CAPACITY, P_VOLUME, P_ZH_LABEL, STATUS_YEARS, TONNES, UNIT_WORDS
+from kg.synth.params import (
+    BOUNDS,
+    CAPACITY,
+    GROUP_EVERY,
+    P_ALT_LABEL,
+    P_CAPACITY,
+    P_VOLUME,
+    P_ZH_LABEL,
+    PROGRESS_CHUNK,
+    STATUS_YEARS,
+    TONNES,
+    UNIT_WORDS,
+)
 from kg.synth.plan import Plan, choose
 
-
-# -------------------------------------------------------------------- blocks
 # A block is (subject, [(predicate, object), ...]); IRIs are prefixed names
 # ("ckr:syn-firm-1"), literals are (lexical form, language or None, datatype or None).
 

@@ -17,8 +17,8 @@ What is generated, and by which rules (the tests check these):
 - **Firms.** Exactly ``n_firms``; firm ``i`` is an ``ckg:EnterpriseGroup`` when
   ``i % 25 == 0`` (so ``ceil(n_firms / 25)`` groups) and a ``ckg:Firm`` otherwise.
   The first firms take one value-chain stage each (upstream first), the others a
-  stage drawn with :data:`STAGE_WEIGHTS`. A firm ``ckg:produces`` 1-2 leaf
-  products of its stage from ``ontology/products.ttl``, is ``ckg:locatedIn`` a
+  stage drawn with :data:`~kg.synth.params.STAGE_WEIGHTS`. A firm ``ckg:produces`` 1-2 leaf
+  products of its stage from ``kg/vocab/ontology/products.ttl``, is ``ckg:locatedIn`` a
   park or a county, has an English ``skos:prefLabel`` (unique), sometimes a
   Chinese one and a ``skos:altLabel``, sometimes a ``ckg:capacity``. About 15% of
   firms have a ``ckg:parentOrganization`` (an earlier group); about 10% of
@@ -45,7 +45,7 @@ What is generated, and by which rules (the tests check these):
 
 Decimals are written as ``"250000.0"`` and ``"0.35"`` (the curated data's form,
 what rdflib writes back); Oxigraph stores ``"250000"`` internally, and a
-graph read through :mod:`kg.store` and written by rdflib gives the same triples.
+graph read through :func:`kg.rdf.graph.open_graph` and written by rdflib gives the same triples.
 
 >>> text = "".join(generate(20, seed=1))
 >>> text.startswith("# Synthetic cluster-kg graph: 20 firms, seed 1.")
@@ -111,7 +111,7 @@ def generate(n_firms: int, *, seed: int = 0, fmt: str = "nt", preferential: bool
     ``fmt`` is ``"nt"`` (N-Triples) or ``"ttl"`` (Turtle with prefixes); both hold the
     same triples for the same ``seed``. ``preferential=False`` draws suppliers
     uniformly among the candidates instead (a null model for comparisons).
-    Raises :class:`GenerateError` for fewer than :data:`MIN_FIRMS` firms.
+    Raises :class:`GenerateError` for fewer than :data:`~kg.synth.params.MIN_FIRMS` firms.
 
     >>> chunks = list(generate(11, fmt="ttl"))
     >>> chunks[0].splitlines()[2]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-
-
-# ----------------------------------------------------------------- parameters
-
 STAGE_WEIGHTS: dict[str, int] = {
     "stage-supporting": 4,
     "stage-energy": 2,

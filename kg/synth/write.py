@@ -11,9 +11,6 @@ from kg.synth.plan import Plan, make_plan
 from kg.vocab.namespaces import PREFIXES
 
 
-# ----------------------------------------------------------------- rendering
-
-
 def _quote(lex: str) -> str:
     if '"' in lex or "\\" in lex or "\n" in lex or "\r" in lex:
         lex = lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")

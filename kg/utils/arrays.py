@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import numpy as np
 
 
 def left_sum(values):
     """Add ``values`` left to right, as ``sum()`` did before Python 3.12 (which compensates rounding).
 
-    The compiled systemic risk model (:mod:`kg.esri`) adds in this order too,
+    The compiled systemic risk model (:mod:`kg.analysis.esri`) adds in this order too,
     so both give the same floats on every Python version.
 
     >>> left_sum([1e16, 1.0, -1e16, 1.0])
@@ -60,7 +61,7 @@ def concat_ranges(indptr, rows):
 class RowProduct:
     """Some rows of a matrix in compressed sparse rows (``data``, ``indices``, ``indptr``), for
     products with vectors: ``block @ x`` adds each row's ``data * x[indices]`` left to right, as
-    :func:`kg.concentration.segment_sums` does (``np.bincount`` adds its weights in order; the
+    :func:`kg.utils.arrays.segment_sums` does (``np.bincount`` adds its weights in order; the
     row of each entry is found once), so the floats are those of the reference's row-by-row
     sums. Numpy only: importing ``scipy.sparse`` took 0.12 s of a `kg depends`.
 

@@ -1,36 +1,11 @@
-"""Check a graph against the SHACL shapes in ``ontology/shapes.ttl``.
+"""The SHACL shapes compiled into SPARQL: one SELECT per constraint, for the ``"sparql"`` engine.
 
-:func:`validate` returns one :class:`Violation` per SHACL result;
-:func:`validate_files` parses files, validates them together with the
-ontology, and says in which file and on which line each focus node is.
-
-Two engines give the same results. The default, ``"sparql"``, compiles each
-constraint of the shapes graph into one SPARQL SELECT over the whole graph
-(:func:`shape_queries`) and runs them in Oxigraph; pyshacl checks one focus
-node at a time in Python, and is hundreds of times slower on a large graph.
-``"pyshacl"`` is the reference implementation, and the only one for SHACL
-features the compiler does not know (it raises :class:`UnsupportedShape`).
-Where they differ is on ill-formed literals: the sparql engine follows XSD and
-XPath, so ``"1.2e6"^^xsd:decimal`` is no decimal and ``"abc\\n"`` does not
-match ``^a.c$``, while pyshacl reads literals and patterns as Python does.
-
->>> from kg.validation.shacl import validate_files
->>> import pathlib, tempfile
->>> with tempfile.TemporaryDirectory() as folder:
-...     path = pathlib.Path(folder) / "firms.ttl"
-...     _ = path.write_text('''
-... @prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
-... @prefix ckr: <https://w3id.org/cluster-kg/id/> .
-... @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-...
-... ckr:acme a ckg:Firm ;
-...     skos:prefLabel "Acme Aluminium"@en .
-... ''', encoding="utf-8")
-...     violations = validate_files([path])
->>> [(v.focus, v.line, v.label, v.path, v.severity) for v in violations]
-[('https://w3id.org/cluster-kg/id/acme', 6, 'Acme Aluminium', 'prov:wasDerivedFrom', 'Violation')]
->>> print(violations[0].message)
-Every fact needs prov:wasDerivedFrom at least one evidence node (a ckg:Evidence quoting a source article).
+:func:`shapes_graph` reads the shapes (default: ``kg/vocab/ontology/shapes.ttl``) and
+:func:`shape_queries` compiles each constraint into a :class:`ShapeQuery` whose solutions
+are its results; :mod:`kg.validation.run` runs them in Oxigraph. A SHACL feature the
+compiler does not know raises :class:`~kg.errors.UnsupportedShape` (the ``"pyshacl"``
+engine, :mod:`kg.validation.reference`, handles it). The SPARQL text of SHACL paths and
+constants is in :mod:`kg.validation.sparql`.
 """
 
 from __future__ import annotations
@@ -38,19 +13,30 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from kg.errors import UnsupportedShape
 from kg.validation.sparql import (
-    CASTABLE, COMPARISONS, NODE_KINDS, NOT_COMPONENTS, ONE_STEP, PROLOGUE, RDF_LANG_STRING,
-    RDFS_CLASS, RDFS_LITERAL, TARGETS, TYPE_PATH, constant, is_true, sh, sparql_path,
+    CASTABLE,
+    COMPARISONS,
+    NODE_KINDS,
+    NOT_COMPONENTS,
+    ONE_STEP,
+    PROLOGUE,
+    RDF_LANG_STRING,
+    RDFS_CLASS,
+    RDFS_LITERAL,
+    TARGETS,
+    TYPE_PATH,
+    constant,
+    is_true,
+    sh,
+    sparql_path,
 )
 from kg.validation.violations import SH, node_text, path_text
 from kg.vocab.files import SHAPES_FILE
-
-
-# ------------------------------------------------------- shapes as SPARQL
 
 
 @dataclass(frozen=True)
@@ -59,7 +45,7 @@ class ShapeQuery:
 
     Each solution is one result: ``?this`` is the focus node, ``?value`` the
     value node if the result has one and, for SPARQL-based constraints, ``?path``
-    the path if the query binds it. The other fields go to the :class:`Violation`;
+    the path if the query binds it. The other fields go to the :class:`~kg.validation.violations.Violation`;
     ``messages`` are all the ``sh:message`` literals, in any language.
     """
 

@@ -9,7 +9,6 @@ from urllib.parse import urljoin
 
 from kg.rdf.formats import Source
 
-
 # Formats whose statements start at the beginning of a line with their subject.
 _LINE_FORMATS = {".ttl", ".turtle", ".nt", ".ntriples", ".nq", ".trig", ".n3"}
 

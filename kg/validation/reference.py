@@ -6,7 +6,14 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.rdf.graph import count_triples
 from kg.validation.compile import shapes_graph
-from kg.validation.violations import SH, Violation, english_label, path_text, sorted_violations, violation_message
+from kg.validation.violations import (
+    SH,
+    Violation,
+    english_label,
+    path_text,
+    sorted_violations,
+    violation_message,
+)
 
 
 def validate_pyshacl(data_graph, *, shapes=None) -> list[Violation]:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import os
 import re
+
 from rdflib import Graph, Literal
 
 from kg.rdf.local import oxigraph_store
 from kg.validation.compile import ShapeQuery, shape_queries
-from kg.validation.violations import SKOS_PREF_LABEL, Violation, label_language, prefixed, sorted_violations, violation_message
+from kg.validation.violations import (
+    SKOS_PREF_LABEL,
+    Violation,
+    label_language,
+    prefixed,
+    sorted_violations,
+    violation_message,
+)
 
 
 def validate_sparql(data_graph, shapes: Graph) -> list[Violation]:

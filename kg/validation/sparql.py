@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 

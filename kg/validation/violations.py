@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.collection import Collection
 
 from kg.vocab.namespaces import compact
-
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -29,7 +29,7 @@ class Violation:
     - ``severity``: ``"Violation"`` or ``"Warning"``.
     - ``shape``: IRI of the shape (of the SPARQL constraint, for SPARQL-based ones).
     - ``file``, ``line``: where the focus node is written as a subject
-      (filled by :func:`validate_files`; ``None`` when unknown).
+      (filled by :func:`~kg.validation.shacl.validate_files`; ``None`` when unknown).
     """
 
     focus: str

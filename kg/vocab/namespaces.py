@@ -19,7 +19,6 @@ def compact(iri: str) -> str:
     >>> compact("https://w3id.org/cluster-kg/id/weiqiao-group")
     'ckr:weiqiao-group'
     """
-
     best = None
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):

@@ -23,7 +23,7 @@ __all__ = ["CKG", "CKGU", "CKP", "CKR", "QUDT", "UNIT", "URIRef"]
 
 
 class CKG(DefinedNamespace):
-    """The core ontology (ontology/cluster-kg.ttl)."""
+    """The core ontology (kg/vocab/ontology/cluster-kg.ttl)."""
 
     _NS = Namespace(CKG_NS)
     _fail = True

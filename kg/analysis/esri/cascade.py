@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import numpy as np
 
 from kg.analysis.esri.compile import prepare
-from kg.analysis.esri.model import Cascade, CascadeState, CompiledModel, EPS, MAX_ROUNDS, Model, THRESHOLD
+from kg.analysis.esri.model import (
+    EPS,
+    MAX_ROUNDS,
+    THRESHOLD,
+    Cascade,
+    CascadeState,
+    CompiledModel,
+    Model,
+)
 from kg.analysis.esri.notes import NoteTable
 from kg.errors import UnknownName
 from kg.network.scheme import EssentialMap
@@ -255,7 +264,7 @@ def assumptions(
 
 def affected(compiled: CompiledModel, state: CascadeState) -> Affected:
     """The nodes a compiled cascade hit, largest loss first (then heaviest, then IRI):
-    :attr:`EsriResult.affected`."""
+    :attr:`~kg.analysis.esri.ranking.EsriResult.affected`."""
     reached = state.reached
     hit = reached[(reached != state.firm) & (state.health[reached] < 1.0 - EPS)]
     loss = 1.0 - state.health[hit]

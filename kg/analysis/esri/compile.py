@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kg.analysis.esri.model import CompiledModel, ENGINES, Model, output_weights
-from kg.analysis.esri.notes import NoteTable, Notes, note_table
+from kg.analysis.esri.model import ENGINES, CompiledModel, Model, output_weights
+from kg.analysis.esri.notes import Notes, NoteTable, note_table
 from kg.network.arrays import SupplyTable, input_groups, supply_table
 from kg.network.scheme import EssentialMap
 from kg.utils.arrays import left_sum, segment_sums
@@ -23,7 +23,7 @@ def prepare(
     """Precompute the impact coefficients of a network (done once for many cascades).
 
     ``engine="numpy"`` compiles them into a :class:`CompiledModel` (``.compiled``),
-    from one scan of the network (``table``, :func:`kg.concentration.supply_table`,
+    from one scan of the network (``table``, :func:`kg.network.arrays.supply_table`,
     if the caller has it), the only engine; the reference dictionaries are
     :func:`kg.analysis.esri.reference.prepare_python`.
     """

@@ -6,10 +6,10 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+
 import numpy as np
 
 from kg.utils.arrays import RowProduct, narrow, pack_strings, unpack_strings
-
 
 ENGINES = ("numpy",)
 """``numpy``: the compiled sparse model (default); ``python``: the reference implementation."""
@@ -86,7 +86,7 @@ class CompiledModel:
     ``supply_indptr`` / ``supply_indices``: the supply network itself (row:
     supplier, columns: its customers), for reachability. ``notes[i]``: bit 1
     if node ``i`` has notes on its inputs, 2 on its sales, 4 on its weight
-    (the texts stay with the :func:`prepare` model).
+    (the texts stay with the :func:`~kg.analysis.esri.compile.prepare` model).
 
     >>> from kg.analysis.esri.compile import prepare
     >>> from kg.analysis.esri.cascade import propagate

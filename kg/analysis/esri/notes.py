@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+
 import numpy as np
 
 from kg.analysis.esri.model import CompiledModel
@@ -17,7 +18,7 @@ class NoteTable:
 
     Node ``i``'s notes of kind ``k`` (0: its inputs, 1: its sales, 2: its
     weight) are ``texts[ids[ptr[3 * i + k]:ptr[3 * i + k + 1]]]``; ``general``
-    are the ids of the notes every cascade starts with. :func:`assumptions`
+    are the ids of the notes every cascade starts with. :func:`~kg.analysis.esri.cascade.assumptions`
     words a cascade's assumptions from it; ``to_arrays`` / ``from_arrays`` save
     it next to a :class:`CompiledModel`.
     """

@@ -1,4 +1,4 @@
-r"""Economic Systemic Risk Index (ESRI): how much of a network's production a firm's failure takes down.
+r"""ESRI ranking: firms by how much of a network's production their failure takes down.
 
 After Diem, Borsos, Reisch, Kertész and Thurner, "Quantifying firm-level
 economic systemic risk from nation-wide supply networks", Scientific Reports
@@ -41,16 +41,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
 import numpy as np
 
 from kg.analysis.dominance import dominator_tree
 from kg.analysis.esri.cascade import affected, assumptions, propagate
 from kg.analysis.esri.compile import check_engine, prepare
-from kg.analysis.esri.model import MAX_ROUNDS, Model, THRESHOLD
+from kg.analysis.esri.model import MAX_ROUNDS, THRESHOLD, Model
 from kg.errors import UnknownName
 from kg.network.arrays import SupplyTable
-from kg.network.scheme import EssentialMap
 from kg.network.model import node_label
+from kg.network.scheme import EssentialMap
 from kg.utils.memory import gc_paused
 
 
@@ -69,7 +70,7 @@ class EsriResult:
     rounds: int
     converged: bool
     #: (node, loss 1 - h) for every other node that loses, largest loss first (then heaviest, then IRI);
-    #: a tuple, or with the numpy engine an :class:`Affected` that reads like one
+    #: a tuple, or with the numpy engine an :class:`~kg.analysis.esri.cascade.Affected` that reads like one
     affected: Sequence[tuple[str, float]]
     lost_weight: float
     total_weight: float
@@ -91,7 +92,7 @@ def esri(
 ) -> list[EsriResult]:
     """The systemic risk index of every node (or of ``firms``), riskiest first.
 
-    ``tree``: the network's :func:`kg.risk.dominator_tree`, if the caller has it, so
+    ``tree``: the network's :func:`kg.analysis.dominance.dominator_tree`, if the caller has it, so
     ``top`` pruning does not compute it again.
 
     ``top=K`` computes it only for the ``K`` candidates ranked by
@@ -182,7 +183,7 @@ def candidates(network, *, tree=None, model: Model | None = None) -> list[str]:
 
     The dominated weight of a node is the weight of the nodes it dominates in
     the supply network (every supply path to them runs through it), from
-    :func:`kg.risk.dominator_tree`; the weighted out-degree adds its customers'
+    :func:`kg.analysis.dominance.dominator_tree`; the weighted out-degree adds its customers'
     weights. ``model``: a :func:`prepare` model of ``network``, whose supply
     matrix then serves.
 
@@ -190,7 +191,6 @@ def candidates(network, *, tree=None, model: Model | None = None) -> list[str]:
     >>> candidates(network_from_edges([("a", "b"), ("b", "c"), ("d", "c")], weight={"c": 5}))
     ['a', 'b', 'd', 'c']
     """
-
     dominated = (tree or dominator_tree(network)).weight
     with gc_paused():
         return _candidates(network, dominated, model)

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kg.analysis.esri.model import Cascade, EPS, MAX_ROUNDS, Model, THRESHOLD, output_weights
+from kg.analysis.esri.model import EPS, MAX_ROUNDS, THRESHOLD, Cascade, Model, output_weights
 from kg.analysis.esri.ranking import EsriResult, chosen_firms, pruned_firms, ranked_results
 from kg.analysis.shares import input_suppliers, product_shares
 from kg.errors import UnknownName
-from kg.network.scheme import EssentialMap
 from kg.network.model import node_label
+from kg.network.scheme import EssentialMap
 from kg.utils.arrays import left_sum
 
 
 def prepare_python(
     network, *, essential: EssentialMap | None = None, weights: str = "auto"
 ) -> Model:
-    """The reference :func:`prepare`: coefficients and notes as dictionaries, node by node."""
+    """The reference :func:`~kg.analysis.esri.compile.prepare`: coefficients and notes as
+    dictionaries, node by node."""
     weight, basis = output_weights(network, weights)
     model = Model(weight, left_sum(weight.values()), basis, {}, {}, {}, {}, {}, {}, [])
     model.general.append(f"output weights: {basis}")

@@ -58,7 +58,6 @@ def _load_progress():
     and MB/s for Turtle and RDF/XML, whose statements only Oxigraph's parser sees), with
     the share of the file read. One updating line on a terminal; in a log, a line every
     million statements (every 100 MB) and one for each large file when it is done."""
-
     tty = sys.stderr.isatty()
     logged: dict[str, int] = {}
 

@@ -8,12 +8,18 @@ from kg.errors import UnknownName, ViewError
 from kg.network.facts import Facts
 from kg.render.view.builder import Builder
 from kg.render.view.encode import encode
-from kg.render.view.model import AGGREGATIONS, COLOR_MODES, DIRECTIONS, INCLUDE_KINDS, SIZE_MEASURES, View
+from kg.render.view.model import (
+    AGGREGATIONS,
+    COLOR_MODES,
+    DIRECTIONS,
+    INCLUDE_KINDS,
+    SIZE_MEASURES,
+    View,
+)
 from kg.utils.memory import gc_paused
 
-
 DATA_NOTE = "Data: the graph given"
-"""The heading's data note when :func:`build_view` is not told where the data comes from."""
+"""The heading's data note when :func:`~kg.services.view.build_view` is not told where the data comes from."""
 
 
 def check_options(include, color_by, size_by, aggregate, direction, depth, cluster, around) -> None:
@@ -52,11 +58,11 @@ def view_from_network(
     members: set[str] | None = None,
     metrics: dict[str, dict] | None = None,
 ) -> View:
-    """A view of a supply network (a ``networkx.DiGraph`` as ``kg.network.supply_network`` returns).
+    """A view of a supply network (a ``networkx.DiGraph`` as ``kg.network.project.supply_network`` returns).
 
-    ``facts`` (from :func:`rdf_facts`) adds labels, places, projects, institutions and
+    ``facts`` (from :func:`~kg.network.facts.rdf_facts`) adds labels, places, projects, institutions and
     quotes; without it the view shows the network's own attributes. ``members`` are the
-    IRIs in ``cluster`` (``kg.network.cluster_members``); without it a cluster's members
+    IRIs in ``cluster`` (``kg.lookup.clusters.cluster_members``); without it a cluster's members
     are the nodes whose ``clusters`` hold it. ``metrics`` are the whole-network measures that
     ``size_by`` and ``color_by="risk"`` show (measure name -> node -> value), computed by the
     caller (:func:`kg.services.view.view_metrics`): rendering runs no analysis.

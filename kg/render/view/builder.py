@@ -8,7 +8,6 @@ from collections import defaultdict
 from kg.errors import UnknownCluster
 from kg.network.facts import Facts
 from kg.render.text import format_money, format_unit, shorten
-
 from kg.render.view.model import KINDS
 from kg.utils.text import format_number
 

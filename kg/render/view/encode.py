@@ -11,7 +11,16 @@ from itertools import zip_longest
 from kg.render.text import shorten
 from kg.render.view.builder import Builder
 from kg.render.view.layout import grouped_layout, vis_options
-from kg.render.view.model import EDGE_STYLES, KINDS, MAX_QUOTES, NO_VALUE_COLOUR, PHYSICS_LIMIT, RISK_STOPS, View, view_note
+from kg.render.view.model import (
+    EDGE_STYLES,
+    KINDS,
+    MAX_QUOTES,
+    NO_VALUE_COLOUR,
+    PHYSICS_LIMIT,
+    RISK_STOPS,
+    View,
+    view_note,
+)
 from kg.utils.text import format_number
 
 

@@ -7,9 +7,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 
-# ====================================================================== layout
-
-
 def grouped_layout(keys: Sequence[str], group_of: dict, degree: dict, *, spacing: float = 30.0) -> dict:
     """Positions that keep each cluster together: groups on a circle, nodes on a sunflower spiral.
 

@@ -1,45 +1,12 @@
-"""Interactive HTML views of the supply network: offline, safe with any text, usable at 10k nodes.
+"""The view model: its options, node kinds and edge styles, colours, limits and :class:`View`.
 
-:func:`build_view` selects what to show from the graph (a cluster, a place, one firm's
-neighbourhood, optional extra node kinds), colours and sizes it, and lays it out;
-:func:`render_html` turns the :class:`View` into one self-contained HTML page;
-:func:`write_view` writes that page atomically.
-
-The page uses vis-network 9.1.2 as bundled in the pyvis package. We take only pyvis's
-bundled assets: its ``Network.add_node``/``add_edge`` scan lists (slow at 10k nodes) and
-its templates load Bootstrap from a CDN, so the node and edge lists are built here and the
-page comes from ``kg/templates/view.html``. Every text from the data reaches the page as
-JSON inside a ``<script type="application/json">`` block (with ``<``, ``>`` and ``&``
-escaped) and is shown through ``textContent`` or canvas labels, never parsed as HTML.
-
-Large views (no physics, above :data:`PHYSICS_LIMIT` nodes) are made to open fast: the page
-draws the edges itself (vis-network's per-edge objects cost seconds at 50k edges, see
-``View.edge_layer`` and kg/templates/view.js), the tooltips sit in a block of their own
-that is read on first use, and edges travel as columns of numbers.
-
->>> from kg.render.view.build import view_from_network
->>> from kg.render.view.page import render_html
->>> import networkx as nx
->>> net = nx.DiGraph()
->>> net.add_node("ex:a", kind="firm", label="Alpha <b>", clusters=[], cluster_labels=[])
->>> net.add_node("ex:b", kind="firm", label="Beta", clusters=[], cluster_labels=[])
->>> net.add_edge("ex:a", "ex:b", products=["ex:ingot"],
-...              relations=[{"product": "ex:ingot", "product_label": "ingot"}])
->>> view = view_from_network(net)
->>> [(n["id"], n["label"]) for n in view.nodes]
-[(0, 'Alpha <b>'), (1, 'Beta')]
->>> [(e["from"], e["to"], e["label"]) for e in view.edges]
-[(0, 1, 'ingot')]
->>> html = render_html(view)
->>> "Alpha <b>" in html, "Alpha \\\\u003cb\\\\u003e" in html
-(False, True)
+A :class:`View` is plain data; :mod:`kg.render.view` describes how one is built and shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
 
 PHYSICS_LIMIT = 1500
 """Views with more nodes than this get no physics: positions are computed in Python."""
@@ -97,7 +64,7 @@ MAX_QUOTES = 3
 
 @dataclass
 class View:
-    """What a view shows: plain data, ready for :func:`render_html`.
+    """What a view shows: plain data, ready for :func:`~kg.render.view.page.render_html`.
 
     ``nodes`` and ``edges`` hold small integer ids (``id``, ``from``, ``to``); a node's
     ``iri`` is the entity it shows. ``tip`` is the plain-text tooltip: ``head``, ``sub``,
@@ -116,7 +83,7 @@ class View:
     options: dict = field(default_factory=dict)
     edge_layer: bool = False
     """The page draws the edges itself instead of vis-network (views without physics: much
-    faster to show at 10k nodes and 50k edges; see kg/templates/view.js). Taken only when
+    faster to show at 10k nodes and 50k edges; see kg/render/view/templates/view.js). Taken only when
     the view has no physics and no edge labels."""
 
 
@@ -127,7 +94,7 @@ def view_note(data_note: str, sources: Iterable[str]) -> str:
     """The heading's data note: where the data comes from, then the articles its supply links cite.
 
     ``sources`` are the links' ``source`` values (a relation's articles joined by "; ", as
-    :func:`kg.network.supply_network` writes them); each article is counted once.
+    :func:`kg.network.project.supply_network` writes them); each article is counted once.
 
     >>> view_note("Data: x", ["b.txt; a.txt", "a.txt", ""])
     'Data: x \u00b7 supply links from 2 source article(s): a.txt; b.txt'

@@ -16,9 +16,6 @@ from kg.utils.memory import gc_paused
 from kg.vocab.namespaces import compact
 
 
-# ====================================================================== HTML
-
-
 def _templates() -> Path:
     return Path(__file__).resolve().parent / "templates"
 
@@ -179,5 +176,4 @@ def render_html(view: View) -> str:
 
 def write_view(view: View, path: str | os.PathLike) -> Path:
     """Write the view's page to ``path`` atomically (an earlier file survives a failed write)."""
-
     return write_atomic(path, render_html(view))
