@@ -47,7 +47,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kg.analysis.shares import (
-    ENGINES,
     Concentration,
     SupplierShare,
     add,
@@ -66,7 +65,6 @@ def concentration(
     *,
     customers: Iterable[str] | None = None,
     essential=None,
-    engine: str = "numpy",
     table: SupplyTable | None = None,
 ) -> list[Concentration]:
     """HHI, effective number of suppliers and sole-supplier flag per customer and input.
@@ -80,9 +78,9 @@ def concentration(
 
     Every customer's rows (``customers=None``) are computed from one scan of the
     network into arrays (:func:`supply_table`; pass ``table`` if you have it) and
-    :func:`input_groups`; the rows of the ``customers`` given, and every row with
-    ``engine="python"``, customer by customer (the reference; both give equal
-    rows, floats included).
+    :func:`input_groups`; the rows of the ``customers`` given customer by customer, as
+    the reference :func:`kg.analysis.shares.concentration_python` computes every row (both
+    give equal rows, floats included).
 
     >>> import networkx as nx
     >>> g = nx.DiGraph()
@@ -91,13 +89,12 @@ def concentration(
     >>> row = concentration(g)[0]
     >>> row.hhi, row.effective_suppliers, row.shares_stated, row.sole_supplier
     (0.5, 2.0, False, False)
-    >>> concentration(g) == concentration(g, engine="python")
+    >>> from kg.analysis.shares import concentration_python
+    >>> concentration(g) == concentration_python(g)
     True
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     with gc_paused(keep_old=True):  # the rows are built to last
-        if customers is None and engine == "numpy":
+        if customers is None:
             return _table_rows(network, table or build_supply_table(network), essential)
         return concentration_python(network, customers=customers, essential=essential)
 

@@ -10,7 +10,6 @@ from kg.network.model import node_label
 from kg.utils.arrays import left_sum
 from kg.vocab.namespaces import last_segment
 
-ENGINES = ("numpy", "python")
 
 
 @dataclass(frozen=True)

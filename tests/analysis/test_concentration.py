@@ -12,7 +12,7 @@
   0.9999999999999999 (0.1 + 0.2 + 0.7 would be 1.0), and the HHI 0.49 + 0.04 + 0.01 →
   0.5399999999999999
 
-The whole-network rows come from arrays (engine "numpy"), the rows of chosen
+The whole-network rows come from arrays, the rows of chosen
 customers customer by customer (kg.analysis.shares.concentration_python, the reference); the two must
 give equal rows, floats included, on every graph below.
 """
@@ -344,9 +344,6 @@ def test_engines_agree_on_the_parallel_relations_by_hand():
     ]
 
 
-def test_unknown_engine():
-    with pytest.raises(ValueError, match="engine must be one of numpy, python"):
-        concentration(nx.DiGraph(), engine="fast")
 
 
 # ------------------------------------------------------------------ the scan into arrays (shared with kg.esri)

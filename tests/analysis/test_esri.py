@@ -688,13 +688,6 @@ def test_affected_reads_like_a_tuple(net):
     assert list(a.affected) == list(b.affected) and hash(a.affected) == hash(b.affected)
 
 
-def test_unknown_engine_is_refused(net):
-    with pytest.raises(ValueError):
-        esri(net, engine="fortran")
-    with pytest.raises(ValueError):
-        prepare(net, engine="fortran")
-
-
 def test_empty_network_and_a_lone_node():
     g = nx.DiGraph()
     assert esri(g) == [] and esri_python(g) == []

@@ -185,7 +185,6 @@ def cascade(
     weights: str = "auto",
     max_rounds: int = MAX_ROUNDS,
     model: Model | None = None,
-    engine: str = "numpy",
 ) -> Cascade:
     """Propagate the failure of ``firm`` (``psi_firm = 0``) and return the end state.
 
@@ -204,7 +203,7 @@ def cascade(
         raise UnknownName(firm, [])
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
-    model = model or prepare(network, essential=essential, weights=weights, engine=engine)
+    model = model or prepare(network, essential=essential, weights=weights)
     if model.compiled is None:
         raise ValueError("a reference model: use kg.analysis.esri.reference.cascade_python")
     cm = model.compiled

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kg.analysis.esri.model import ENGINES, CompiledModel, Model, output_weights
+from kg.analysis.esri.model import CompiledModel, Model, output_weights
 from kg.analysis.esri.notes import Notes, NoteTable, note_table
 from kg.network.arrays import SupplyTable, input_groups, supply_table
 from kg.network.scheme import EssentialMap
@@ -17,17 +17,14 @@ def prepare(
     *,
     essential: EssentialMap | None = None,
     weights: str = "auto",
-    engine: str = "numpy",
     table: SupplyTable | None = None,
 ) -> Model:
     """Precompute the impact coefficients of a network (done once for many cascades).
 
-    ``engine="numpy"`` compiles them into a :class:`CompiledModel` (``.compiled``),
-    from one scan of the network (``table``, :func:`kg.network.arrays.supply_table`,
-    if the caller has it), the only engine; the reference dictionaries are
-    :func:`kg.analysis.esri.reference.prepare_python`.
+    They are compiled into a :class:`CompiledModel` (``.compiled``) from one scan of the
+    network (``table``, :func:`kg.network.arrays.supply_table`, if the caller has it); the
+    pure-Python reference dictionaries are :func:`kg.analysis.esri.reference.prepare_python`.
     """
-    check_engine(engine)
     with gc_paused():
         return _prepare(network, essential, weights, table)
 
@@ -94,9 +91,6 @@ def _prepare(
     )
 
 
-def check_engine(engine: str) -> None:
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
 
 
 def _ptr(rows: np.ndarray, n: int) -> np.ndarray:

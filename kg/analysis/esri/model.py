@@ -11,8 +11,6 @@ import numpy as np
 
 from kg.utils.arrays import RowProduct, narrow, pack_strings, unpack_strings
 
-ENGINES = ("numpy",)
-"""``numpy``: the compiled sparse model (default); ``python``: the reference implementation."""
 
 
 THRESHOLD = 0.01

@@ -46,7 +46,7 @@ import numpy as np
 
 from kg.analysis.dominance import dominator_tree
 from kg.analysis.esri.cascade import affected, assumptions, propagate
-from kg.analysis.esri.compile import check_engine, prepare
+from kg.analysis.esri.compile import prepare
 from kg.analysis.esri.model import MAX_ROUNDS, THRESHOLD, Model
 from kg.errors import UnknownName
 from kg.network.arrays import SupplyTable
@@ -70,7 +70,7 @@ class EsriResult:
     rounds: int
     converged: bool
     #: (node, loss 1 - h) for every other node that loses, largest loss first (then heaviest, then IRI);
-    #: a tuple, or with the numpy engine an :class:`~kg.analysis.esri.cascade.Affected` that reads like one
+    #: a tuple (the reference), or an :class:`~kg.analysis.esri.cascade.Affected` that reads like one
     affected: Sequence[tuple[str, float]]
     lost_weight: float
     total_weight: float
@@ -87,7 +87,6 @@ def esri(
     weights: str = "auto",
     max_rounds: int = MAX_ROUNDS,
     tree=None,
-    engine: str = "numpy",
     table: SupplyTable | None = None,
 ) -> list[EsriResult]:
     """The systemic risk index of every node (or of ``firms``), riskiest first.
@@ -97,13 +96,12 @@ def esri(
 
     ``top=K`` computes it only for the ``K`` candidates ranked by
     :func:`candidates` and says so in each result's ``assumptions``.
-    Ranks are shared by equal indices (1, 2, 2, 4). ``engine`` and ``table``: see :func:`prepare`
+    Ranks are shared by equal indices (1, 2, 2, 4). ``table``: see :func:`prepare`
     (the pure-Python reference is :func:`kg.analysis.esri.reference.esri_python`).
     """
     with gc_paused():
-        check_engine(engine)
         chosen = chosen_firms(network, firms, top, threshold)
-        model = prepare(network, essential=essential, weights=weights, engine=engine, table=table)
+        model = prepare(network, essential=essential, weights=weights, table=table)
         chosen, pruned = pruned_firms(network, chosen, top, tree, model)
         cm = model.compiled
         results = []  # (firm, esri, rounds, converged, affected, lost weight, assumptions)
