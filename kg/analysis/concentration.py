@@ -54,7 +54,13 @@ from kg.analysis.shares import (
     concentration_row,
     fact_label,
 )
-from kg.network.arrays import EPS, SupplyTable, build_supply_table, input_groups, supply_table
+from kg.network.arrays import (
+    EPS,
+    SupplyTable,
+    build_supply_table,
+    input_groups,
+    supply_table,
+)
 from kg.utils.arrays import concat_ranges, segment_sums
 from kg.utils.memory import gc_paused
 from kg.vocab.namespaces import last_segment

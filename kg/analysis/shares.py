@@ -11,7 +11,6 @@ from kg.utils.arrays import left_sum
 from kg.vocab.namespaces import last_segment
 
 
-
 @dataclass(frozen=True)
 class SupplierShare:
     """One supplier's share of a customer's input."""

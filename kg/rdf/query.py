@@ -137,7 +137,11 @@ def plain(term):
     >>> str(x), x.json
     ('0.5', 0.5)
     """
-    from rdflib import BNode, Literal, URIRef  # rdflib is loaded already: the term is one
+    from rdflib import (  # rdflib is loaded already: the term is one
+        BNode,
+        Literal,
+        URIRef,
+    )
 
     if isinstance(term, URIRef):
         return Iri(term)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 
 from kg.render.report_md import all_assumptions
-from kg.render.text import dependency_flags, pct, report_tail, share_text
+from kg.render.text import dependency_flags, pct, share_text
+from kg.vocab.namespaces import last_segment
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}
@@ -107,7 +108,7 @@ def render_html(report: dict) -> str:
             parts.append("</ul>")
         parts.append("<h3>Sources</h3><ul>")
         parts += [
-            f"<li>{e(s['title'] or '')} ({e(s['identifier'] or report_tail(s['article']))})</li>"
+            f"<li>{e(s['title'] or '')} ({e(s['identifier'] or last_segment(s['article']))})</li>"
             for s in c["sources"]
         ]
         parts.append("</ul></section>")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kg.render.text import dependency_flags, pct, report_tail, share_text
+from kg.render.text import dependency_flags, pct, share_text
+from kg.vocab.namespaces import last_segment
 
 
 def render_markdown(report: dict) -> str:
@@ -75,7 +76,7 @@ def render_markdown(report: dict) -> str:
             out.append(f"- missing **{_md(s['stage'])}**: {_md(found)}")
         out += ["", "### Sources", ""]
         out += [
-            f"- {_md(s['title'] or '')} ({_md(s['identifier'] or report_tail(s['article']))})"
+            f"- {_md(s['title'] or '')} ({_md(s['identifier'] or last_segment(s['article']))})"
             for s in c["sources"]
         ]
         out.append("")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from kg.network.model import node_label
 from kg.utils.text import format_number
-from kg.vocab.namespaces import last_segment, local_name
+from kg.vocab.namespaces import local_name
 
 TITLE = "Who depends on whom"
 
@@ -56,19 +55,6 @@ def dependency_flags(d: dict) -> str:
     if d["inferred"]:
         flags.append("inferred" + (f": {d['rule']}" if d.get("rule") else ""))
     return ", ".join(flags)
-
-
-report_label = node_label
-"""A node's label, or its IRI's last segment (one rule for reports, cards and views)."""
-
-
-def report_tail(iri: str) -> str:
-    """The IRI's last segment (:func:`kg.vocab.namespaces.last_segment`), empty for no IRI.
-
-    >>> report_tail("https://w3id.org/cluster-kg/id/art#one"), report_tail("")
-    ('one', '')
-    """
-    return last_segment(iri) if iri.strip("/#") else ""
 
 
 def shorten(text: str, n: int) -> str:

@@ -6,12 +6,12 @@ from kg.analysis.concentration import concentration
 from kg.analysis.dominance import dominator_tree
 from kg.analysis.esri.ranking import esri
 from kg.errors import UnknownName
+from kg.network.model import node_label
 from kg.network.project import supply_network
 from kg.network.scheme import essential_map
 from kg.rdf.generations import open_store
 from kg.rdf.local import wrap
 from kg.rdf.subgraph import links_store
-from kg.render.text import report_label
 from kg.services.index import open_index
 from kg.services.resolve import FIRM_KINDS, resolve_name
 
@@ -81,7 +81,7 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
         whole = _whole_network_parts(network, firm, essential, top_affected)
     return {
         "firm": firm,
-        "label": report_label(network, firm),
+        "label": node_label(network, firm),
         "kind": data.get("kind", ""),
         "clusters": list(data.get("cluster_labels") or []),
         "weight": data.get("weight") or 1,
@@ -127,8 +127,8 @@ def _whole_network_parts(network, firm: str, essential, top_affected: int) -> di
     ranked = esri(network, firms=linked if firm in linked else [*linked, firm], essential=essential)
     mine = next(r for r in ranked if r.firm == firm)
     return {
-        "dominators": [{"firm": d, "label": report_label(network, d)} for d in tree.dominators(firm)],
-        "dominated": [{"firm": d, "label": report_label(network, d)} for d in tree.dominated(firm)],
+        "dominators": [{"firm": d, "label": node_label(network, d)} for d in tree.dominators(firm)],
+        "dominated": [{"firm": d, "label": node_label(network, d)} for d in tree.dominated(firm)],
         "dominated_weight": tree.weight.get(firm, 0),
         "sole_supplier_of": [
             {"customer": row.customer, "label": row.customer_label, "input": row.product_label}
@@ -142,7 +142,7 @@ def _whole_network_parts(network, firm: str, essential, top_affected: int) -> di
             "of": len(ranked),
             "rounds": mine.rounds,
             "affected": [
-                {"firm": i, "label": report_label(network, i), "loss": round(loss, 6)}
+                {"firm": i, "label": node_label(network, i), "loss": round(loss, 6)}
                 for i, loss in mine.affected[:top_affected]
             ],
             "assumptions": list(mine.assumptions),
@@ -158,7 +158,7 @@ def _links(network, edges, side: str) -> list[dict]:
             out.append(
                 {
                     "firm": other,
-                    "label": report_label(network, other),
+                    "label": node_label(network, other),
                     "product": r.get("product"),
                     "product_label": r.get("product_label"),
                     "share": r.get("share"),

@@ -30,11 +30,12 @@ from kg.analysis.dominance import dominator_tree, single_points_of_failure
 from kg.analysis.esri.ranking import esri
 from kg.lookup.clusters import cluster_members, known_clusters
 from kg.network.facts import article_of, read_articles, read_cluster_articles
-from kg.network.model import neighbourhood
+from kg.network.model import neighbourhood, node_label
 from kg.network.project import supply_network
 from kg.network.scheme import essential_map
-from kg.render.text import MODEL_NOTE, SINGLE_POINT_NOTE, TITLE, report_label, report_tail
+from kg.render.text import MODEL_NOTE, SINGLE_POINT_NOTE, TITLE
 from kg.services.supply import gaps
+from kg.vocab.namespaces import last_segment
 
 
 def build_report(graph, *, top: int = 10) -> dict:
@@ -96,7 +97,7 @@ def _cluster_section(graph, full, iri, label, members, scheme, top) -> dict:
                 "dominated_weight": tree.weight.get(r.firm, 0),
                 "sole_supplier_of": sole_by_supplier.get(r.firm, []),
                 "affected": [
-                    {"firm": i, "label": report_label(net, i), "loss": round(loss, 6)}
+                    {"firm": i, "label": node_label(net, i), "loss": round(loss, 6)}
                     for i, loss in r.affected
                 ],
                 "assumptions": list(r.assumptions),
@@ -109,7 +110,7 @@ def _cluster_section(graph, full, iri, label, members, scheme, top) -> dict:
                 "label": p.label,
                 "kind": p.kind,
                 "in_cluster": p.iri in members,
-                "dominated": [{"firm": d, "label": report_label(net, d)} for d in p.dominated],
+                "dominated": [{"firm": d, "label": node_label(net, d)} for d in p.dominated],
                 "dominated_count": p.dominated_count,
                 "dominated_weight": p.dominated_weight,
             }
@@ -184,7 +185,7 @@ def _relation_facts(net, supplier, customer, relations: set[str]) -> dict:
 
 def _unit(iri: str | None) -> str:
     return {"TONNE-PER-YR": "t/yr", "TONNE": "t", "CCY_CNY": "yuan"}.get(
-        report_tail(iri or ""), report_tail(iri or "")
+        last_segment(iri or ""), last_segment(iri or "")
     )
 
 

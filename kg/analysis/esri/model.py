@@ -11,8 +11,6 @@ import numpy as np
 
 from kg.utils.arrays import RowProduct, narrow, pack_strings, unpack_strings
 
-
-
 THRESHOLD = 0.01
 """The paper's convergence threshold on the largest change of health in a round."""
 

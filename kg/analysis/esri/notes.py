@@ -9,7 +9,13 @@ import numpy as np
 from kg.analysis.esri.model import CompiledModel
 from kg.analysis.shares import fact_label
 from kg.network.arrays import SupplyTable
-from kg.utils.arrays import PackedStrings, concat_ranges, narrow, pack_strings, unpack_strings
+from kg.utils.arrays import (
+    PackedStrings,
+    concat_ranges,
+    narrow,
+    pack_strings,
+    unpack_strings,
+)
 from kg.vocab.namespaces import last_segment
 
 

@@ -11,8 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kg.analysis.esri.model import EPS, MAX_ROUNDS, THRESHOLD, Cascade, Model, output_weights
-from kg.analysis.esri.ranking import EsriResult, chosen_firms, pruned_firms, ranked_results
+from kg.analysis.esri.model import (
+    EPS,
+    MAX_ROUNDS,
+    THRESHOLD,
+    Cascade,
+    Model,
+    output_weights,
+)
+from kg.analysis.esri.ranking import (
+    EsriResult,
+    chosen_firms,
+    pruned_firms,
+    ranked_results,
+)
 from kg.analysis.shares import input_suppliers, product_shares
 from kg.errors import UnknownName
 from kg.network.model import node_label
