@@ -10,7 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.common import (
-    NO_REPEAT_AFTER, ONCE_FROM, RISK_PARTS, ROOT, START_TASKS, TASK_LABEL, TASKS, WHOLE_VIEW_LIMIT, median,
+    NO_REPEAT_AFTER,
+    ONCE_FROM,
+    RISK_PARTS,
+    ROOT,
+    START_TASKS,
+    TASK_LABEL,
+    TASKS,
+    WHOLE_VIEW_LIMIT,
+    median,
 )
 
 

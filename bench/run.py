@@ -28,7 +28,12 @@ from bench.browser import Browser
 from bench.common import ROOT, SMOKE_FIRMS, SPOF_FULL_LIMIT, SPOF_SAMPLE, expected_keys, log
 from bench.results import commit, machine_info, render, source_mtimes, targets
 from bench.sizes import bench_size, bench_start
-from bench.workers import worker_analyses, worker_baselines, worker_oxigraph_load, worker_rdflib_load
+from bench.workers import (
+    worker_analyses,
+    worker_baselines,
+    worker_oxigraph_load,
+    worker_rdflib_load,
+)
 
 __all__ = ["SMOKE_FIRMS", "expected_keys", "main"]
 

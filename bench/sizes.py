@@ -7,8 +7,25 @@ import sys
 from pathlib import Path
 
 from bench.common import (
-    ANALYSIS_STEPS, ESRI_TOP, LONG_TIMEOUT, ONCE_FROM, RISK_PARTS, RISK_TIMEOUT, SEED, START_TASKS, WHOLE_VIEW_LIMIT,
-    WORKER, expected_keys, kg_command, last_json, log, median, new_row, proc_error, repeat_proc, run_proc,
+    ANALYSIS_STEPS,
+    ESRI_TOP,
+    LONG_TIMEOUT,
+    ONCE_FROM,
+    RISK_PARTS,
+    RISK_TIMEOUT,
+    SEED,
+    START_TASKS,
+    WHOLE_VIEW_LIMIT,
+    WORKER,
+    expected_keys,
+    kg_command,
+    last_json,
+    log,
+    median,
+    new_row,
+    proc_error,
+    repeat_proc,
+    run_proc,
 )
 
 

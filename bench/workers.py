@@ -152,11 +152,11 @@ def worker_baselines(store: str, firm: str, hub: str, sample: int) -> dict:
     """The naive ways: tiers by one query per frontier node, single points of failure by removal."""
     import networkx as nx
 
-    from kg.network.project import supply_network
-    from kg.vocab.namespaces import sparql_prologue
     from kg.analysis.dominance import dominator_tree
-    from kg.rdf.graph import open_graph
     from kg.analysis.tiers import customers, suppliers
+    from kg.network.project import supply_network
+    from kg.rdf.graph import open_graph
+    from kg.vocab.namespaces import sparql_prologue
 
     graph = open_graph(store=store)
     G = supply_network(graph)

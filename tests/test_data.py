@@ -7,10 +7,10 @@ from conftest import SEEDS_DIR
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.vocab.terms import CKG
-from kg.rdf.query import run_query
 from kg.rdf.formats import default_data_paths
 from kg.rdf.graph import open_graph
+from kg.rdf.query import run_query
+from kg.vocab.terms import CKG
 
 DATA_FILES = default_data_paths()
 

@@ -11,9 +11,9 @@ import pytest
 from kg.analysis import backend as E
 from kg.analysis.centrality import betweenness as ranked_betweenness
 from kg.analysis.centrality import centrality
-from kg.network.model import network_from_edges
 from kg.analysis.dominance import dominator_tree
 from kg.analysis.whatif import whatif
+from kg.network.model import network_from_edges
 
 
 def _random_graph() -> nx.DiGraph:

@@ -23,13 +23,16 @@ import networkx as nx
 import pytest
 
 from kg.analysis.concentration import concentration, sole_supplier_links
-
-from kg.analysis.shares import Concentration, SupplierShare, concentration_python, hhi, product_shares
-
+from kg.analysis.shares import (
+    Concentration,
+    SupplierShare,
+    concentration_python,
+    hhi,
+    product_shares,
+)
 from kg.network.arrays import input_groups, supply_table
-
-from kg.utils.arrays import left_sum, segment_sums
 from kg.network.scheme import EssentialMap
+from kg.utils.arrays import left_sum, segment_sums
 
 
 def approx(x):

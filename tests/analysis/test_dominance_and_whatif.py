@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kg.analysis.dominance import dominator_tree, dominators_of, single_points_of_failure
+from kg.analysis.whatif import whatif
 from kg.errors import UnknownName
 from kg.network.model import network_from_edges
 from kg.network.project import supply_network
-from kg.analysis.dominance import dominator_tree, dominators_of, single_points_of_failure
-from kg.analysis.whatif import whatif
 from kg.rdf.graph import open_graph
 
 

@@ -91,15 +91,15 @@ Lost: F 4 + A 2/3; ESRI(F) = 14/30 = 0.4666…
 import networkx as nx
 import pytest
 
-from kg.errors import UnknownName
+from kg.analysis.dominance import dominator_tree
 from kg.analysis.esri.cascade import affected, assumptions, cascade, propagate
 from kg.analysis.esri.compile import prepare
 from kg.analysis.esri.model import CompiledModel
 from kg.analysis.esri.notes import NoteTable
 from kg.analysis.esri.ranking import candidates, esri
 from kg.analysis.esri.reference import cascade_python, esri_python, prepare_python
+from kg.errors import UnknownName
 from kg.network.scheme import EssentialMap, essential_map
-from kg.analysis.dominance import dominator_tree
 
 WEIGHTS = {"A": 1, "B": 1, "C": 1, "D": 1, "E": 1, "F": 4, "P": 1}
 PRODUCTS = {
@@ -319,8 +319,8 @@ def test_unknown_firm_is_a_typed_error(net):
 
 
 def test_essential_map_from_the_product_scheme():
-    from kg.vocab.terms import CKP
     from kg.rdf.graph import open_graph
+    from kg.vocab.terms import CKP
 
     m = essential_map(open_graph([], ontology=True))
     p = {
@@ -371,11 +371,11 @@ def test_cohort_of_unknown_size_is_flagged():
 def test_bundled_data_weiqiao_is_the_single_point_of_failure():
     """What the articles must show: Weiqiao carries Zouping's deep processors and Innovation Metal."""
     from kg.lookup.clusters import cluster_members
-    from kg.network.project import supply_network
-    from kg.vocab.terms import CKR
     from kg.network.model import neighbourhood
-    from kg.services.card import dependency_card
+    from kg.network.project import supply_network
     from kg.rdf.graph import open_graph
+    from kg.services.card import dependency_card
+    from kg.vocab.terms import CKR
 
     graph = open_graph()
     scheme = essential_map(graph)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import UnknownCluster
-from kg.services.supply import gaps
 from kg.network.scheme import product_stages
 from kg.rdf.graph import open_graph
+from kg.services.supply import gaps
 
 DATA = """
 @prefix ckg:  <https://w3id.org/cluster-kg/ontology#> .

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
+from kg.analysis.tiers import customers, suppliers
 from kg.errors import UnknownName
 from kg.network.model import network_from_edges
-from kg.analysis.tiers import customers, suppliers
 from kg.network.project import supply_network
 
 

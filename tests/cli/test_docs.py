@@ -5,8 +5,8 @@ import sys
 
 import click
 import pytest
-from conftest import ROOT
 from click.testing import CliRunner
+from conftest import ROOT
 
 from kg.cli.main import COMMANDS as LAZY
 from kg.cli.main import cli

@@ -8,6 +8,7 @@ from conftest import GOOD, PREFIXES, run
 from kg.cli.main import cli
 from kg.vocab.files import DATA_DIR
 
+
 def test_find_exact_output(runner):
     result = run(runner, "find", "Innovation Metal", "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -243,10 +244,10 @@ def test_info_counts_match_a_plain_rdflib_count(runner):
     """Counts by class from `kg info` equal rdflib's own count over the data and ontology files."""
     from rdflib import RDF, Graph
 
-    from kg.vocab.terms import CKG
     from kg.rdf.formats import default_data_paths
-    from kg.vocab.files import ontology_paths
     from kg.services.info import INSTANCE_CLASSES
+    from kg.vocab.files import ontology_paths
+    from kg.vocab.terms import CKG
 
     plain = Graph()
     for path in [*ontology_paths(), *default_data_paths()]:

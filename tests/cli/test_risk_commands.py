@@ -14,8 +14,8 @@ essential for it; share stated only as "all") and a buyer outside the cluster
 import json
 
 import pytest
-from conftest import run_on as run
 from click.testing import CliRunner
+from conftest import run_on as run
 
 from kg.cli.main import cli
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_on
 from click.testing import CliRunner
+from conftest import run_on
 
 from kg.cli.main import cli
 

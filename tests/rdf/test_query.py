@@ -3,8 +3,8 @@
 import pytest
 
 from kg.errors import QueryError, QueryRefused
-from kg.rdf.query import bind_values, canned_queries, check_query, run_query
 from kg.rdf.graph import open_graph
+from kg.rdf.query import bind_values, canned_queries, check_query, run_query
 
 
 @pytest.mark.parametrize(

@@ -15,16 +15,16 @@ from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
-from conftest import GOOD, PREFIXES, run
 from click.testing import CliRunner
+from conftest import GOOD, PREFIXES, run
 from rdflib import Literal
 from rdflib.compare import isomorphic
 
 from kg.cli.main import cli
 from kg.errors import QueryRefused, StoreError
+from kg.rdf.graph import count_triples, open_graph
 from kg.rdf.query import canned_queries, run_query
 from kg.rdf.remote import local_copy, open_remote
-from kg.rdf.graph import count_triples, open_graph
 
 OTHER = PREFIXES + """
 ckr:art2 a ckg:Article ; dcterms:title "U" ; dcterms:identifier "u.txt" .
@@ -306,8 +306,8 @@ def test_endpoint_must_be_a_url(runner):
 
 
 def test_supply_network_and_dominators_are_the_same(loaded, embedded):
-    from kg.network.project import supply_network
     from kg.analysis.dominance import dominator_tree, single_points_of_failure
+    from kg.network.project import supply_network
 
     url, _ = loaded
     remote = open_remote(f"{url}/query")
@@ -336,8 +336,8 @@ def test_ask_and_construct(loaded, embedded):
 
 
 def test_select_streams_rows_from_the_server(loaded, embedded):
-    from kg.rdf.remote import is_remote
     from kg.rdf.graph import select
+    from kg.rdf.remote import is_remote
 
     url, _ = loaded
     remote = open_remote(f"{url}/query")

@@ -7,11 +7,11 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg.errors import ParseError, StoreError
-from kg.vocab.terms import CKG
 from kg.ingest.load import load_into_store
 from kg.rdf.formats import expand_paths, parse_file
 from kg.rdf.graph import count_triples, open_graph
 from kg.utils.files import write_atomic
+from kg.vocab.terms import CKG
 
 PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .

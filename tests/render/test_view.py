@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.render.view import page as kv
-from kg.errors import UnknownName
+from kg.errors import UnknownName, ViewError
 from kg.rdf.graph import open_graph
-from kg.errors import ViewError
+from kg.render.view import page as kv
 from kg.render.view.build import view_from_network
 from kg.render.view.layout import grouped_layout
 from kg.render.view.model import PHYSICS_LIMIT

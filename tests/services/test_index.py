@@ -3,11 +3,11 @@
 import pytest
 
 from kg.errors import AmbiguousName, UnknownName
+from kg.ingest.load import load_into_store
+from kg.network.model import network_from_edges
 from kg.rdf.generations import current_generation
 from kg.services.index import build_index, load_index, open_index, save_index
 from kg.services.index_reader import FORMAT
-from kg.network.model import network_from_edges
-from kg.ingest.load import load_into_store
 
 PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 @prefix ckr: <https://w3id.org/cluster-kg/id/> .
@@ -152,10 +152,10 @@ def card_parts(card):
 
 
 def test_cards_from_the_index_equal_cards_from_the_whole_network():
-    from kg.network.scheme import essential_map
     from kg.network.project import supply_network
-    from kg.services.card import dependency_card
+    from kg.network.scheme import essential_map
     from kg.rdf.graph import open_graph
+    from kg.services.card import dependency_card
 
     graph = open_graph()  # the bundled clusters
     G, scheme = supply_network(graph), essential_map(graph)
@@ -168,11 +168,11 @@ def test_cards_from_the_index_equal_cards_from_the_whole_network():
 
 
 def test_cards_on_a_generated_network_equal_the_whole_network_ones(tmp_path):
-    from kg.network.scheme import essential_map
-    from kg.synth.generate import generate
     from kg.network.project import supply_network
-    from kg.services.card import dependency_card
+    from kg.network.scheme import essential_map
     from kg.rdf.graph import open_graph
+    from kg.services.card import dependency_card
+    from kg.synth.generate import generate
 
     path = tmp_path / "g.nt"
     path.write_text("".join(generate(120, seed=3)), encoding="utf-8")
@@ -211,13 +211,12 @@ def test_a_large_network_ranks_among_the_candidates(monkeypatch):
 
 
 def test_a_firm_links_network_gives_the_same_card_as_the_whole_network(tmp_path):
-    from kg.network.scheme import essential_map
-    from kg.services.card import firm_links_network
     from kg.network.project import supply_network
-    from kg.services.card import dependency_card
+    from kg.network.scheme import essential_map
     from kg.rdf.formats import default_data_paths
     from kg.rdf.generations import open_store
     from kg.rdf.local import wrap as _wrap
+    from kg.services.card import dependency_card, firm_links_network
 
     store = tmp_path / "store"
     load_into_store(store, default_data_paths(), validate=False)  # the bundled clusters

@@ -16,15 +16,14 @@ import json
 
 import pytest
 
-from kg.errors import UnknownName
+from kg.errors import UnknownFormat, UnknownName
 from kg.network.project import supply_network
-from kg.errors import UnknownFormat
+from kg.rdf.graph import open_graph
 from kg.render.report import write_report
 from kg.render.report_html import render_html
 from kg.render.report_md import render_markdown
 from kg.services.card import dependency_card
 from kg.services.report import build_report
-from kg.rdf.graph import open_graph
 
 TTL = """
 @prefix ckg:  <https://w3id.org/cluster-kg/ontology#> .

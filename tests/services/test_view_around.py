@@ -129,8 +129,8 @@ def bundled():
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from kg.synth.generate import generate
     from kg.rdf.graph import open_graph
+    from kg.synth.generate import generate
 
     path = tmp_path_factory.mktemp("generated") / "g.nt"
     path.write_text("".join(generate(150, seed=5)), encoding="utf-8")
@@ -336,11 +336,11 @@ def test_cli_on_a_store_draws_the_whole_network_view(tmp_path, indexed):
     from click.testing import CliRunner
 
     from kg.cli.main import cli
-    from kg.services.index import open_index
     from kg.ingest.load import load_into_store
     from kg.rdf.formats import default_data_paths
     from kg.rdf.graph import open_graph
     from kg.render.view.page import page_data
+    from kg.services.index import open_index
 
     store = tmp_path / "store"
     load_into_store(store, default_data_paths(), validate=False)  # the bundled clusters

@@ -15,14 +15,14 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from test_validate import BAD, GOOD, subjects, write
 
-from kg.synth.generate import generate
-from kg.vocab.files import SHAPES_FILE
-from kg.rdf.graph import open_graph
 from kg.errors import UnsupportedShape
+from kg.rdf.graph import open_graph
+from kg.synth.generate import generate
 from kg.validation.compile import shape_queries
 from kg.validation.reference import validate_pyshacl
 from kg.validation.shacl import ENGINES, validate, validate_files
 from kg.validation.violations import Violation
+from kg.vocab.files import SHAPES_FILE
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 EX = "http://example.org/"

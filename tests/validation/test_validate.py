@@ -13,11 +13,11 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from kg.errors import ParseError
-from kg.vocab.files import ONTOLOGY_DIR, SHAPES_FILE
 from kg.rdf.formats import default_data_paths
 from kg.rdf.graph import open_graph
 from kg.validation.shacl import validate, validate_files
 from kg.validation.violations import Violation
+from kg.vocab.files import ONTOLOGY_DIR, SHAPES_FILE
 
 CKG = Namespace("https://w3id.org/cluster-kg/ontology#")
 CKR = "https://w3id.org/cluster-kg/id/"

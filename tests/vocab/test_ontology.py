@@ -63,8 +63,8 @@ def test_the_analysis_modules_import_without_rdflib():
 
 
 def test_kg_depends_on_a_store_with_its_index_imports_neither_rdflib_nor_scipy(tmp_path):
-    from kg.services.index import open_index
     from kg.ingest.load import load_into_store
+    from kg.services.index import open_index
 
     data = tmp_path / "d.ttl"
     data.write_text(ABOUT_ALPHA, encoding="utf-8")
