@@ -37,8 +37,8 @@ EXACT_BETWEENNESS_LIMIT = 2000
 
 EXACT_BETWEENNESS_WORK = 250_000_000
 """Above the limit, betweenness is still exact on igraph if it takes at most this many
-steps (:func:`kg.analysis.backend.brandes_work`): about 5 s at the 50 million steps a second
-measured on a 2-core machine."""
+steps (:func:`kg.analysis.backend.brandes_work`): a few seconds on a 2-core machine (the
+"betweenness" rows of bench/RESULTS.md)."""
 
 
 BETWEENNESS_SAMPLES = 256
