@@ -35,6 +35,8 @@ True
 
 from __future__ import annotations
 
+import random
+
 ENGINES = ("auto", "networkx", "igraph")
 
 
@@ -119,8 +121,6 @@ def sample_sources(G, k: int, seed: int) -> list:
     >>> sample_sources(nx.path_graph(10, create_using=nx.DiGraph), 3, 42)
     [1, 0, 4]
     """
-    import random
-
     return random.Random(seed).sample(list(G), k)
 
 

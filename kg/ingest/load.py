@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -122,8 +124,6 @@ def load_into_store(
     the one before it. ``lenient`` is passed to :func:`load_file` (trusted files: IRIs
     and language tags unchecked).
     """
-    import shutil
-
     import pyoxigraph as ox
 
     folder = Path(store_dir)
@@ -165,8 +165,6 @@ def load_into_store(
             del store
             point_current_at(folder, new)
         except BaseException as e:
-            import traceback
-
             store = None  # close the store before removing its files: drop every reference,
             error = e  # including those in the frames of the error and of the errors behind it
             while error is not None:  # (a parse error comes from the bulk loader's thread)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,9 +166,6 @@ def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lin
     given, on a line of their own. A parse error is raised here once the parser stops;
     an error here (or Ctrl-C) closes the pipe and is raised once the parser has stopped.
     """
-    import threading
-    from collections import deque
-
     import pyoxigraph as ox
 
     read_end, write_end = os.pipe()
@@ -227,8 +227,6 @@ def _write_all(pipe, data: bytes) -> None:
 def _grow_pipe(fd: int) -> int:
     """Make the pipe hold a block, where the system allows it; return what it holds."""
     try:
-        import fcntl
-
         set_size, get_size = getattr(fcntl, "F_SETPIPE_SZ", 1031), getattr(fcntl, "F_GETPIPE_SZ", 1032)
         try:
             fcntl.fcntl(fd, set_size, BLOCK)

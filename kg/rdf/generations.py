@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +79,6 @@ def open_store(path: str | os.PathLike, *, read_only: bool = True):
 @contextmanager
 def writer_lock(folder: Path):
     """Hold the store folder's writer lock, or raise :class:`StoreError` at once."""
-    import fcntl
-
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
     try:
@@ -105,8 +105,6 @@ def previous_generation(folder: Path) -> Path | None:
 
 def remove_stale_generations(folder: Path, keep: set) -> None:
     """Remove generations left by a killed load, keeping the current and the previous one."""
-    import shutil
-
     for gen in folder.glob("gen-*"):
         if gen not in keep:
             shutil.rmtree(gen, ignore_errors=True)

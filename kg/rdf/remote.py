@@ -29,6 +29,8 @@ kg.errors.StoreError: http://127.0.0.1:9/query: cannot reach the SPARQL server: 
 from __future__ import annotations
 
 import functools
+import socket
+from io import BytesIO
 
 from kg.errors import QueryError, StoreError
 from kg.rdf.local import wrap
@@ -71,7 +73,6 @@ def _post(url: str, body: bytes, content_type: str, accept: str, timeout: float,
     An HTTP 400 answer raises :class:`QueryError` with the server's message (a query
     or update, ``what``, that the server does not accept).
     """
-    import socket
     from urllib.error import HTTPError, URLError
     from urllib.request import Request, urlopen
 
@@ -139,8 +140,6 @@ def _not_results(url: str, content_type: str, error) -> StoreError:
 
 def _result(response, url: str, timeout: float):
     """An rdflib Result for an HTTP answer; SELECT rows are parsed by pyoxigraph as they arrive."""
-    from io import BytesIO
-
     import pyoxigraph as ox
     from rdflib import Graph, Variable
     from rdflib.query import Result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
 
 from kg.rdf.query import Lexical
@@ -77,8 +78,6 @@ def _shorten(text: str) -> str:
 def _width(text: str) -> int:
     if text.isascii():
         return len(text)
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

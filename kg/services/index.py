@@ -31,6 +31,7 @@ of the links it draws.)
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -98,8 +99,6 @@ def build_index(network, *, entities: dict | None = None, essential=None, tree=N
     arrays["sole_input"] = pack_strings([r.product_label for r in sole])
 
     if essential is not None:
-        import json
-
         arrays["essential"] = pack_strings([json.dumps({"feeds": [[i, o, c, e] for (i, o), (c, e) in sorted(essential.feeds.items())],
                                                  "labels": dict(sorted(essential.labels.items()))})])
 

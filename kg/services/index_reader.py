@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import json
 from functools import cached_property
 
 from kg.analysis.esri.cascade import affected, assumptions, propagate
@@ -49,8 +50,6 @@ class AnalysisIndex:
         self._np = np
         self.essential = None
         if "essential" in arrays:
-            import json
-
             scheme = json.loads(PackedStrings(arrays["essential"])[0])
             self.essential = EssentialMap({(i, o): (c, e) for i, o, c, e in scheme["feeds"]}, scheme["labels"])
         self.generation: Generation | None = None

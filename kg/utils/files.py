@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,8 +16,6 @@ def atomic_file(path: str | os.PathLike, mode: str = "w"):
     ``path`` intact and removes the temporary file. The file gets the usual mode
     (``0o666`` less the umask). ``mode`` is ``"w"`` (UTF-8 text) or ``"wb"``.
     """
-    import secrets
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"

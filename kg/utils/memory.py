@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from contextlib import contextmanager
 
 
@@ -23,8 +24,6 @@ def gc_paused(*, keep_old: bool = False):
     saved at 100k firms, half of it in the caller's later work). Skipped if the
     caller has frozen objects of its own: unfreezing would thaw them.
     """
-    import gc
-
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from rdflib import Graph, Literal
 
@@ -20,8 +21,6 @@ from kg.validation.violations import (
 
 
 def validate_sparql(data_graph, shapes: Graph) -> list[Violation]:
-    from concurrent.futures import ThreadPoolExecutor
-
     queries = shape_queries(shapes)
     store = _oxigraph_of(data_graph)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import webbrowser
+
 import click
 
 from kg.cli.main import Context, emit, output_option, pass_context
@@ -63,8 +65,6 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
     )
     written = write_view(result, path)
     if open_page:
-        import webbrowser  # only to open the page
-
         webbrowser.open(written.resolve().as_uri())
     emit([{"file": str(written), "title": result.title, "nodes": len(result.nodes), "edges": len(result.edges),
            "physics": result.physics}], fmt, ["file", "title", "nodes", "edges", "physics"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import importlib.util
 import json
 import os
 import re
@@ -26,8 +28,6 @@ def vis_assets() -> tuple[str, str, str]:
     URLs in license comments and message strings lose their ``http(s)://`` so the page holds
     no external URL; the SVG namespace (an identifier, never fetched) stays.
     """
-    import importlib.util
-
     # the package's folder, without importing pyvis (which imports jinja2, IPython's traitlets...)
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
@@ -154,8 +154,6 @@ def page_data(view: View) -> tuple[dict, dict]:
 
 def render_html(view: View) -> str:
     """The view as one self-contained HTML page (vis-network inline, no external URL)."""
-    import html
-
     js, css, version = vis_assets()
     template = (_templates() / "view.html").read_text(encoding="utf-8")
     view_js = (_templates() / "view.js").read_text(encoding="utf-8")
