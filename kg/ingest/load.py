@@ -9,6 +9,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import StoreError, ValidationFailed
 from kg.rdf.bulk import BULK_MIN_BYTES, LoadProgress, load_file
 from kg.rdf.derive import derive_in_store, derived_triples
@@ -124,8 +126,6 @@ def load_into_store(
     the one before it. ``lenient`` is passed to :func:`load_file` (trusted files: IRIs
     and language tags unchecked).
     """
-    import pyoxigraph as ox
-
     folder = Path(store_dir)
     paths = expand_paths(files)
     if folder.is_dir() and (folder / "CURRENT").is_file() and not (folder / CURRENT_LINK).is_symlink():

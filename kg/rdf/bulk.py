@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import ParseError
 from kg.rdf.formats import FORMATS, clean_syntax_message
 from kg.rdf.shortcuts import NTriplesLines, Shortcuts
@@ -86,8 +88,6 @@ def load_file(
     tags: faster, but a malformed IRI goes into the store as written. Raises
     :class:`ParseError` with the file's line.
     """
-    import pyoxigraph as ox
-
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -166,8 +166,6 @@ def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lin
     given, on a line of their own. A parse error is raised here once the parser stops;
     an error here (or Ctrl-C) closes the pipe and is raised once the parser has stopped.
     """
-    import pyoxigraph as ox
-
     read_end, write_end = os.pipe()
     capacity = _grow_pipe(write_end)
     failed: list[BaseException] = []

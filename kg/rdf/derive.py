@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pyoxigraph as ox
+
 from kg.vocab.namespaces import PREFIXES
 
 DERIVE_SHORTCUTS = """
@@ -27,8 +29,6 @@ bench/RESULTS.md)."""
 
 def derived_triples(triples: Iterable) -> list:
     """The derived triples (:data:`DERIVE_SHORTCUTS`) implied by ``triples`` (pyoxigraph triples)."""
-    import pyoxigraph as ox
-
     tmp = ox.Store()
     tmp.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     return list(tmp.query(DERIVE_SHORTCUTS, prefixes=PREFIXES))

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import ParseError
 from kg.vocab.files import DATA_DIR
 
@@ -75,8 +77,6 @@ def parse_file(path: str | os.PathLike) -> Source:
 
     Quads of TriG/N-Quads files are put in the default graph.
     """
-    import pyoxigraph as ox
-
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:

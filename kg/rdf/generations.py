@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import StoreError
 
 INDEX_DIR = "kg-index"
@@ -61,8 +63,6 @@ def open_store(path: str | os.PathLike, *, read_only: bool = True):
     a symlink ``kg-current`` to the one in use; a plain Oxigraph store folder is
     opened as it is.
     """
-    import pyoxigraph as ox
-
     path = Path(path)
     target = current_folder(path) if path.is_dir() else None
     if target is None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 
+import pyoxigraph as ox
+
 from kg.rdf.bulk import load_file
 from kg.rdf.derive import derive_in_store
 from kg.rdf.formats import default_data_paths, expand_paths
@@ -48,7 +50,6 @@ def open_graph(
         return open_remote(endpoint)
     if store is not None:
         return wrap(open_store(store, read_only=True))
-    import pyoxigraph as ox
 
     paths = default_data_paths() if data is None else expand_paths(data)
     if ontology:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pyoxigraph as ox
+
 from kg.rdf.derive import derived_triples
 from kg.rdf.formats import Source
 from kg.vocab.namespaces import PREFIXES
@@ -22,8 +24,6 @@ def wrap(ox_store) -> rdflib.Graph:  # noqa: F821
 
 def graph_from_sources(sources: Sequence[Source]) -> rdflib.Graph:  # noqa: F821
     """An in-memory Oxigraph-backed rdflib Graph holding ``sources`` and their derived shortcuts."""
-    import pyoxigraph as ox
-
     store = ox.Store()
     triples = [t for s in sources for t in s.triples]
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)

@@ -32,6 +32,8 @@ import functools
 import socket
 from io import BytesIO
 
+import pyoxigraph as ox
+
 from kg.errors import QueryError, StoreError
 from kg.rdf.local import wrap
 from kg.vocab.namespaces import PREFIXES
@@ -117,7 +119,6 @@ def _read(response, url: str, timeout: float) -> bytes:
 
 def _term(term):
     """An rdflib term for a pyoxigraph one, exactly as oxrdflib makes it for the embedded store."""
-    import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
     if term is None:
@@ -140,7 +141,6 @@ def _not_results(url: str, content_type: str, error) -> StoreError:
 
 def _result(response, url: str, timeout: float):
     """An rdflib Result for an HTTP answer; SELECT rows are parsed by pyoxigraph as they arrive."""
-    import pyoxigraph as ox
     from rdflib import Graph, Variable
     from rdflib.query import Result
 
@@ -229,8 +229,6 @@ def _store_class():
 
         def select_ox(self, query: str):
             """The rows of a SELECT as pyoxigraph terms, streamed (used by :func:`kg.rdf.graph.select`)."""
-            import pyoxigraph as ox
-
             url = self.query_endpoint
             response = self._send(query, "application/sparql-results+json, application/sparql-results+xml;q=0.5")
             content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
@@ -332,8 +330,6 @@ def local_copy(graph) -> rdflib.Graph:  # noqa: F821
     do well (one request per pattern, no blank nodes): SHACL validation. Blank
     nodes keep their identity because they come in one answer.
     """
-    import pyoxigraph as ox
-
     store = graph.store
     url, timeout = store.query_endpoint, store.timeout
     from urllib.parse import urlencode

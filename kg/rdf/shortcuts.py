@@ -6,6 +6,8 @@ import re
 from itertools import chain, repeat
 from operator import itemgetter
 
+import pyoxigraph as ox
+
 _NOT_A_STATEMENT = re.compile(rb"\n(?=[ \t]*[#\n])")
 """A line break before a blank or comment-only line."""
 
@@ -139,14 +141,10 @@ class Shortcuts:
     @classmethod
     def predicates(cls) -> set:
         """The predicates of the triples the rules read, as pyoxigraph terms."""
-        import pyoxigraph as ox
-
         return {ox.NamedNode(p[1:-1].decode()) for p in (cls.TYPE, cls.SUPPLIER, cls.CUSTOMER, cls.PARENT)}
 
     def add_quad(self, quad) -> None:
         """One parsed triple (a pyoxigraph quad)."""
-        import pyoxigraph as ox
-
         if not self.exact or not isinstance(quad.predicate, ox.NamedNode):
             return
         p = f"<{quad.predicate.value}>".encode()
@@ -197,8 +195,6 @@ class Shortcuts:
 
     def _escaped(self, text: bytes, end: int) -> None:
         """Lines with an escape in something that may be an IRI: parsed by Oxigraph."""
-        import pyoxigraph as ox
-
         done = -1
         for m in _ESCAPED_IRI.finditer(text, 1, end):
             start = text.rfind(b"\n", 0, m.start()) + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from kg.errors import ViewError
 from kg.vocab.namespaces import PREFIXES, sparql_prologue
 
@@ -24,8 +26,6 @@ LINKS_DEPTH = 2
 
 
 def term_of(name: str):
-    import pyoxigraph as ox
-
     prefix, local = name.split(":")
     return ox.NamedNode(PREFIXES[prefix] + local)
 
@@ -87,8 +87,6 @@ def copy_neighbourhood(ox_store, seeds, follow, depth: int):
     >>> [len(copy_neighbourhood(big, {ex("a")}, ["ckg:inCluster"], depth)) for depth in (0, 1)]
     [1, 2]
     """
-    import pyoxigraph as ox
-
     default = ox.DefaultGraph()
     skip, follow = term_of(_SKIP), {term_of(p) for p in follow}
     small = ox.Store()
@@ -119,8 +117,6 @@ def links_store(ox_store, iri: str):
     them and what :func:`kg.network.project.supply_network` reads about those (:data:`FOLLOW`,
     :data:`LINKS_DEPTH` steps out): projected, the firm's links with every attribute the whole
     network gives them."""
-    import pyoxigraph as ox
-
     seeds = {ox.NamedNode(iri)}
     for r, n in ox_store.query(sparql_prologue() + PARTNERS_QUERY.replace("{iri}", iri)):
         seeds.update((r, n))
@@ -164,8 +160,6 @@ def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str =
     ...     supply_network(graph).successors("https://w3id.org/cluster-kg/id/weiqiao-group"))
     True
     """
-    import pyoxigraph as ox
-
     prologue = sparql_prologue()
     nt = ox.RdfFormat.N_TRIPLES
 

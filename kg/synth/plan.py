@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import GenerateError
 from kg.synth.params import (
     CITIES_PER_PROVINCE,
@@ -58,8 +60,6 @@ class _Scheme:
 
 
 def _read_scheme(path: Path) -> _Scheme:
-    import pyoxigraph as ox
-
     ckg, ckp, skos = PREFIXES["ckg"], PREFIXES["ckp"], PREFIXES["skos"]
     rdf_type = PREFIXES["rdf"] + "type"
     types: dict[str, set[str]] = {}

@@ -6,6 +6,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal
 
 from kg.rdf.local import oxigraph_store
@@ -77,8 +78,6 @@ def _oxigraph_of(graph):
     """The pyoxigraph Store behind ``graph``, or a copy of ``graph`` in a new one."""
     store = oxigraph_store(graph)
     if store is None:
-        import pyoxigraph as ox
-
         store = ox.Store()
         text = graph.serialize(format="nt", encoding="utf-8")
         store.extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node ids
@@ -87,8 +86,6 @@ def _oxigraph_of(graph):
 
 def _labels(store, nodes) -> dict:
     """Each node's English ``skos:prefLabel`` (the least, if it has several)."""
-    import pyoxigraph as ox
-
     pref_label = ox.NamedNode(str(SKOS_PREF_LABEL))
     labels = {}
     for node in nodes:
