@@ -29,6 +29,34 @@ def info_rows(summary: dict) -> list[dict]:
 # --- supply-network analytics (issue 3) ---
 
 
+def find_rows(found) -> list[dict]:
+    """`kg find`'s rows from (match, cluster label) pairs, best first."""
+    return [
+        {"rank": i, "name": m.label, "kind": m.kind, "cluster": cluster, "matched": m.matched,
+         "score": m.score, "iri": m.iri}
+        for i, (m, cluster) in enumerate(found, 1)
+    ]
+
+
+VIOLATION_COLUMNS = ["file", "line", "severity", "focus", "label", "path", "value", "message", "shape"]
+
+
+def violation_lines(paths, violations) -> str:
+    """`kg validate`'s table: ``FILE:LINE: severity: node (label): message`` lines and a count.
+
+    >>> print(violation_lines(["a.ttl"], []), end="")
+    1 file(s), 0 violation(s), 0 warning(s)
+    """
+    lines = []
+    for v in violations:
+        where = f"{v.file}:{v.line}" if v.line else (v.file or "(graph)")
+        label = f" ({v.label})" if v.label else ""
+        lines.append(f"{where}: {v.severity.lower()}: {compact(v.focus)}{label}: {v.message}\n")
+    errors = sum(v.severity == "Violation" for v in violations)
+    lines.append(f"{len(paths)} file(s), {errors} violation(s), {len(violations) - errors} warning(s)\n")
+    return "".join(lines)
+
+
 def _share_text(rel: dict) -> str:
     """A relation's share as stated: a number, or "unknown" with the source's own words."""
     if rel.get("share") is not None:

@@ -8,16 +8,10 @@ import sys
 import click
 
 from kg.cli.main import Context, emit, output_option, pass_context
-from kg.errors import KGError, UnknownName
-from kg.lookup.names import entity_labels, expand_iri
-from kg.lookup.names import find as find_names
-from kg.rdf.formats import default_data_paths, expand_paths
-from kg.rdf.query import canned_queries, canned_query, param_term, plain, run_query
-from kg.render.rows import INFO_COLUMNS, info_rows
+from kg.rdf.query import canned_queries, canned_query
+from kg.render.rows import INFO_COLUMNS, VIOLATION_COLUMNS, find_rows, info_rows, violation_lines
+from kg.services.graph import find_entities, user_query, validate_paths
 from kg.services.info import graph_info, remote_graph_info
-from kg.services.resolve import resolve_name
-from kg.validation.shacl import validate_files
-from kg.vocab.namespaces import compact
 
 
 @click.command()
@@ -47,23 +41,7 @@ def find(obj: Context, name, limit, fmt):
 
     Example: kg find "weiqiao venture group"
     """
-    matches = find_names(obj.graph(), name, limit=limit)
-    if not matches:
-        raise UnknownName(name, [])
-    labels = entity_labels(obj.graph(), [m.cluster for m in matches if m.cluster])
-    rows = [
-        {
-            "rank": i,
-            "name": m.label,
-            "kind": m.kind,
-            "cluster": labels.get(m.cluster, "") if m.cluster else "",
-            "matched": m.matched,
-            "score": m.score,
-            "iri": m.iri,
-        }
-        for i, m in enumerate(matches, 1)
-    ]
-    emit(rows, fmt)
+    emit(find_rows(find_entities(obj.graph(), name, limit=limit)), fmt)
 
 
 @click.command()
@@ -78,22 +56,12 @@ def validate(obj: Context, files, fmt):
 
     Example: kg validate data/sources.ttl data/binzhou.ttl
     """
-    paths = expand_paths(files or obj.data or []) or default_data_paths()
-    violations = validate_files(paths)
-    errors = [v for v in violations if v.severity == "Violation"]
+    paths, violations = validate_paths(files or obj.data or [])
     if fmt == "table":
-        for v in violations:
-            where = f"{v.file}:{v.line}" if v.line else (v.file or "(graph)")
-            label = f" ({v.label})" if v.label else ""
-            click.echo(f"{where}: {v.severity.lower()}: {compact(v.focus)}{label}: {v.message}")
-        click.echo(f"{len(paths)} file(s), {len(errors)} violation(s), {len(violations) - len(errors)} warning(s)")
+        click.echo(violation_lines(paths, violations), nl=False)
     else:
-        emit(
-            [v.__dict__ for v in violations],
-            fmt,
-            ["file", "line", "severity", "focus", "label", "path", "value", "message", "shape"],
-        )
-    if errors:
+        emit([v.__dict__ for v in violations], fmt, VIOLATION_COLUMNS)
+    if any(v.severity == "Violation" for v in violations):
         sys.exit(1)
 
 
@@ -131,19 +99,9 @@ def query(obj: Context, text, query_file, canned, params, limit, fmt):
         var, sep, value = p.partition("=")
         if not sep or not var.strip():
             raise click.UsageError(f"--param {p!r}: expected VAR=VALUE")
-        bindings[var.strip().lstrip("?$")] = _binding(obj, value)
-    result = run_query(obj.graph(), text, limit=limit, bindings=bindings)
-    emit([dict(zip(result.columns, map(plain, row))) for row in result.rows], fmt, result.columns)
-
-
-def _binding(obj: Context, value: str):
-    iri = expand_iri(value)
-    if not iri:
-        try:
-            iri = resolve_name(value, graph=obj.graph()).iri
-        except KGError:
-            iri = None
-    return param_term(value, iri)
+        bindings[var.strip().lstrip("?$")] = value
+    result = user_query(obj.graph(), text, params=bindings, limit=limit)
+    emit([dict(zip(result.columns, row)) for row in result.rows], fmt, result.columns)
 
 
 @click.command()
