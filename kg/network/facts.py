@@ -67,7 +67,6 @@ class Facts:
     quantities: dict = field(default_factory=lambda: defaultdict(list))  # iri -> [(prop, text)]
     cooperations: list = field(default_factory=list)  # [{iri, partners, kind}]
     group_links: list = field(default_factory=list)  # [(subsidiary, group)]
-    essential: object = None  # kg.network.scheme.EssentialMap, when risk is asked for
 
     def label(self, iri: str) -> str:
         entry = self.labels.get(iri)

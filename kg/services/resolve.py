@@ -41,11 +41,6 @@ def resolve_name(name: str, kinds=None, *, graph=None, index: AnalysisIndex | No
     return similar_name(graph() if callable(graph) else graph, name, kinds=kinds)
 
 
-def resolve(graph, name: str, kinds=None) -> Match:
-    """:func:`resolve_name` over ``graph`` (no index): the similarity search of every name."""
-    return resolve_name(name, kinds, graph=graph)
-
-
 def store_index(store_dir) -> tuple[AnalysisIndex, object] | None:
     """The analysis index of the store's current generation, if it has one (`kg depends`
     builds it), with an rdflib graph opened at the generation the index belongs to; else None."""

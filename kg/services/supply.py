@@ -13,7 +13,7 @@ from kg.analysis import whatif as _whatif
 from kg.lookup.clusters import cluster_label, cluster_members, resolve_cluster
 from kg.network.project import supply_network
 from kg.network.scheme import product_stages, read_stages
-from kg.services.resolve import FIRM_KINDS, resolve
+from kg.services.resolve import FIRM_KINDS, resolve_name
 
 
 def suppliers(graph, firm: str, *, depth: int | None = None) -> _tiers.Tiers:
@@ -28,7 +28,7 @@ def customers(graph, firm: str, *, depth: int | None = None) -> _tiers.Tiers:
 
 def tiers(graph, firm: str, *, direction: str, depth: int | None = None) -> _tiers.Tiers:
     """Tiers of ``firm`` (a name or IRI) ``direction`` "upstream" or "downstream"."""
-    iri = resolve(graph, firm, FIRM_KINDS).iri
+    iri = resolve_name(firm, FIRM_KINDS, graph=graph).iri
     return _tiers.tiers(supply_network(graph), iri, direction=direction, depth=depth)
 
 
@@ -44,7 +44,7 @@ def centrality(graph, *, measure: str = "pagerank", top: int | None = None,
 def whatif(graph, firms: Iterable[str]) -> tuple:
     """(network, :class:`kg.analysis.whatif.WhatIf`) when the firms that ``firms`` (names
     or IRIs) mean fail."""
-    iris = [resolve(graph, f, FIRM_KINDS).iri for f in firms]
+    iris = [resolve_name(f, FIRM_KINDS, graph=graph).iri for f in firms]
     network = supply_network(graph)
     return network, _whatif.whatif(network, iris)
 

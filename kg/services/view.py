@@ -84,9 +84,8 @@ def build_view(
         if match.iri not in net:
             raise ViewError(f"{match.label} is in no supply relation, so it has no neighbourhood to view")
         around = match.iri
-    if color_by == "risk" or size_by == "esri":
-        facts.essential = essential_map(graph)
-    metrics = view_metrics(net, color_by, size_by, facts.essential) if aggregate is None else {}
+    essential = essential_map(graph) if color_by == "risk" or size_by == "esri" else None
+    metrics = view_metrics(net, color_by, size_by, essential)  # none in an aggregated view (check_options)
     return view_from_network(
         net, facts=facts, cluster=cluster, members=members, around=around, depth=depth,
         direction=direction, include=include, color_by=color_by, size_by=size_by,

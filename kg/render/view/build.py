@@ -89,7 +89,7 @@ def view_from_network(
     facts = facts or Facts()
     with gc_paused():
         b, what = _collect(net, facts, cluster, around, depth, direction, include, aggregate, members)
-    metrics = (metrics or {}) if aggregate is None else {}
+    metrics = metrics or {}
     with gc_paused():
         return encode(b, what, data_note, color_by, size_by, metrics)
 
