@@ -60,7 +60,8 @@ here without importing any (``tests/cli/test_docs.py`` checks they equal the com
 
 class KGGroup(click.Group):
     """A click group whose commands are imported on first use (``lazy_subcommands``, name ->
-    "module.attribute") and that turns library errors into ``Error: …`` (exit 1)."""
+    ("module.attribute", summary): see :data:`COMMANDS`) and that turns library errors into
+    ``Error: …`` (exit 1)."""
 
     def __init__(self, *args, lazy_subcommands: dict[str, tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

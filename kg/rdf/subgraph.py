@@ -21,6 +21,12 @@ FOLLOW = ("ckg:inCluster", "ckg:product", "ckg:volume", "ckg:capacity", "ckg:out
 Links to other firms (``ckg:suppliesTo``, ownership) are not followed."""
 
 
+AGENT_FACTS = ("rdf:type", "skos:prefLabel", "skos:altLabel", "ckg:inCluster", "ckg:locatedIn", "ckg:headquarteredIn",
+               "ckg:produces", "ckg:capacity", "ckg:outputValue", "ckg:memberCount")
+"""What :func:`links_store` copies about the firm and its partners: the node attributes of
+:func:`kg.network.project.supply_network` (a hub has thousands of partners)."""
+
+
 LINKS_DEPTH = 2
 """Steps along :data:`FOLLOW` in :func:`links_store`: a relation's evidence, then its article."""
 
@@ -69,8 +75,10 @@ _MAX_FOLLOW = 8
 evidence, article)."""
 
 
-def copy_neighbourhood(ox_store, seeds, follow, depth: int):
-    """A small in-memory ``pyoxigraph.Store`` with every fact about ``seeds`` in ``ox_store``.
+def copy_neighbourhood(ox_store, seeds, follow, depth: int, *, only=None):
+    """A small in-memory ``pyoxigraph.Store`` with every fact about ``seeds`` in ``ox_store``;
+    ``only=(nodes, predicates)`` restricts the facts copied about those seeds to those
+    predicates (prefixed names).
 
     With each fact come the blank nodes it points to (a quantity) and every fact about those;
     then, ``depth`` times, what the facts copied so far link to along ``follow`` (prefixed
@@ -86,6 +94,8 @@ def copy_neighbourhood(ox_store, seeds, follow, depth: int):
     ...             ox.Quad(ex("b"), term_of("ckg:inCluster"), ex("a"))])
     >>> [len(copy_neighbourhood(big, {ex("a")}, ["ckg:inCluster"], depth)) for depth in (0, 1)]
     [1, 2]
+    >>> len(copy_neighbourhood(big, {ex("a"), ex("b")}, [], 0, only=({ex("b")}, ["skos:prefLabel"])))
+    1
     """
     default = ox.DefaultGraph()
     skip, follow = term_of(_SKIP), {term_of(p) for p in follow}
@@ -94,12 +104,16 @@ def copy_neighbourhood(ox_store, seeds, follow, depth: int):
     copied: set = set()
 
     def facts(nodes) -> list:
-        """Every fact about ``nodes`` (but :data:`_SKIP`), then about the blank nodes they point to."""
-        quads = [q for n in nodes for q in ox_store.quads_for_pattern(n, None, None, default) if q.predicate != skip]
+        """Every fact about ``nodes`` (but :data:`_SKIP`; of the ``only`` nodes, only the
+        ``only`` predicates), then every fact about the blank nodes they point to."""
+        quads = [q for n in nodes - restricted for q in ox_store.quads_for_pattern(n, None, None, default)
+                 if q.predicate != skip]
+        quads += [q for n in nodes & restricted for p in predicates for q in ox_store.quads_for_pattern(n, p, None, default)]
         blanks = {q.object for q in quads if isinstance(q.object, ox.BlankNode)} - copied
         copied.update(blanks)
         return quads + [q for n in blanks for q in ox_store.quads_for_pattern(n, None, None, default)]
 
+    restricted, predicates = set(only[0]) if only else set(), [term_of(p) for p in only[1]] if only else []
     new = set(seeds)
     for _ in range(depth + 1):
         new -= copied
@@ -117,10 +131,12 @@ def links_store(ox_store, iri: str):
     them and what :func:`kg.network.project.supply_network` reads about those (:data:`FOLLOW`,
     :data:`LINKS_DEPTH` steps out): projected, the firm's links with every attribute the whole
     network gives them."""
-    seeds = {ox.NamedNode(iri)}
+    agents, relations = {ox.NamedNode(iri)}, set()
     for r, n in ox_store.query(sparql_prologue() + PARTNERS_QUERY.replace("{iri}", iri)):
-        seeds.update((r, n))
-    return copy_neighbourhood(ox_store, seeds, FOLLOW, LINKS_DEPTH)
+        relations.add(r)
+        agents.add(n)
+    # of the firm and its partners only the node attributes: not their evidence, owners, ...
+    return copy_neighbourhood(ox_store, relations | agents, FOLLOW, LINKS_DEPTH, only=(agents, AGENT_FACTS))
 
 
 def neighbourhood_store(ox_store, firm: str, *, depth: int = 1, direction: str = "both", include=()):

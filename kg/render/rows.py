@@ -26,9 +26,6 @@ def info_rows(summary: dict) -> list[dict]:
     return rows
 
 
-# --- supply-network analytics (issue 3) ---
-
-
 def find_rows(found) -> list[dict]:
     """`kg find`'s rows from (match, cluster label) pairs, best first."""
     return [
@@ -55,6 +52,9 @@ def violation_lines(paths, violations) -> str:
     errors = sum(v.severity == "Violation" for v in violations)
     lines.append(f"{len(paths)} file(s), {errors} violation(s), {len(violations) - errors} warning(s)\n")
     return "".join(lines)
+
+
+# --- supply-network analytics (issue 3) ---
 
 
 def _share_text(rel: dict) -> str:
