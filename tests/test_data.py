@@ -97,9 +97,17 @@ def test_weiqiao_supplies_the_zouping_firms(graph):
 def test_inferred_facts_name_their_rule(graph):
     rows = run_query(graph, _canned("inferred-facts")).rows
     assert sorted((str(r[0]).rsplit("/", 1)[1], str(r[2]).rsplit("/", 1)[1]) for r in rows) == [
+        ("stmt-derived-overlaps-binzhou-deep-processing", "rule-same-industry-cohorts"),
+        ("stmt-derived-overlaps-zouping-deep-processing", "rule-same-industry-cohorts"),
         ("stmt-innovation-metal-group", "rule-shared-trade-name"),
         ("stmt-innovation-metal-in-zouping", "rule-speaker-county"),
+        ("stmt-innovation-metal-zouping-deep-processing", "rule-speaker-county"),
+        ("stmt-park-firms-in-zouping-deep-processing", "rule-park-cohort"),
+        ("stmt-suixi-high-tech-among-aluminium-related", "rule-base-enterprise-counts"),
+        ("stmt-suixi-regulated-among-aluminium-related", "rule-base-enterprise-counts"),
+        ("stmt-suixi-supported-overlaps-aluminium-related", "rule-supported-enterprises"),
         ("stmt-weiqiao-ae-group", "rule-shared-trade-name"),
+        ("stmt-zouping-overlaps-binzhou-deep-processing", "rule-same-industry-cohorts"),
         ("supply-weiqiao-innovation-metal", "rule-county-supplier"),
     ]
     assert all(r[3] is not None for r in rows)
@@ -120,3 +128,86 @@ def test_aliases_resolve_to_one_firm(graph):
     for alias in ["Weiqiao venture group", "Weiqiao entrepreneurial group", "魏桥创业集团", "WEIQIAO VENTURE GROUP"]:
         assert resolve(graph, alias).iri.endswith("/weiqiao-group"), alias
     assert resolve(graph, "Shandong innovative Metal Co., Ltd.").iri.endswith("/innovation-metal")
+
+
+# ------------------------------------------------------------------ issue 12: kinds, shares, cohorts
+
+
+def _local(term) -> str:
+    return str(term).rsplit("/", 1)[1].rsplit("#", 1)[-1]
+
+
+def _quotes(graph, node) -> list[str]:
+    rows = run_query(graph, f"SELECT ?q WHERE {{ <{node}> prov:wasDerivedFrom ?e . ?e prov:value ?q }}").rows
+    return [str(r[0]) for r in rows]
+
+
+def test_validate_passes_on_the_bundled_data():
+    from kg.validation.shacl import validate_files
+
+    assert [v for v in validate_files(DATA_FILES) if v.severity == "Violation"] == []
+
+
+def test_applied_to_links_with_their_wording(graph):
+    rows = run_query(graph, "SELECT ?r ?k WHERE { ?r a ckg:SupplyRelation ; ckg:relationKind ?k } ORDER BY ?r").rows
+    assert [(_local(r), _local(k)) for r, k in rows] == [
+        ("supply-taiyi-country-garden", "appliedTo"),
+        ("supply-taiyi-evergrande", "appliedTo"),
+        ("supply-taiyi-rongchuang", "appliedTo"),
+        ("supply-taiyi-vanke", "appliedTo"),
+        ("supply-yuhang-boeing", "appliedTo"),
+    ]
+    for r, _ in rows:
+        assert any("has been applied to" in q for q in _quotes(graph, r)), r
+
+
+def test_basically_is_a_share_of_one_about(graph):
+    r = "https://w3id.org/cluster-kg/id/supply-weiqiao-derived-firms"
+    rows = run_query(graph, f"SELECT ?s ?b ?w WHERE {{ <{r}> ckg:share ?s ; ckg:shareBound ?b ; ckg:shareWording ?w }}").rows
+    assert [(float(s.toPython()), str(b), str(w)) for s, b, w in rows] == [(1.0, "about", "basically")]
+    assert any("basically from Weiqiao venture group" in q for q in _quotes(graph, r))
+
+
+def test_no_share_where_the_quote_states_none(graph):
+    # "raw material supplier of all ... enterprises in our county": Weiqiao supplies every firm,
+    # not that it is their only source
+    rows = run_query(graph, """SELECT ?r ?p WHERE { ?r ckg:supplier ckr:weiqiao-group ;
+        ckg:customer ?c . FILTER(?c IN (ckr:cohort-zouping-deep-processing, ckr:innovation-metal))
+        ?r ?p ?v . FILTER(?p IN (ckg:share, ckg:shareWording, ckg:shareBound)) }""").rows
+    assert rows == []
+    assert any("raw material supplier of all aluminum deep-processing enterprises in our county" in q
+               for q in _quotes(graph, "https://w3id.org/cluster-kg/id/supply-weiqiao-zouping-ingot"))
+
+
+# (subject, property, object) -> words the quotes of its rdf:Statement must contain
+COHORT_LINKS = {
+    ("innovation-metal", "memberOf", "cohort-zouping-deep-processing"):
+        ["all aluminum deep-processing enterprises in our county", "Cuilixin, chairman of Shandong innovation metal company"],
+    ("cohort-binzhou-weiqiao-derived", "overlapsWith", "cohort-binzhou-deep-processing"):
+        ["more than 60 aluminum related enterprises derived later", "more than 60 key aluminum deep-processing enterprises"],
+    ("cohort-binzhou-weiqiao-derived", "overlapsWith", "cohort-zouping-deep-processing"):
+        ["more than 60 aluminum related enterprises derived later", "all aluminum deep-processing enterprises in our county"],
+    ("cohort-zouping-deep-processing", "overlapsWith", "cohort-binzhou-deep-processing"):
+        ["all aluminum deep-processing enterprises in our county", "more than 60 key aluminum deep-processing enterprises"],
+    ("cohort-zouping-park-firms", "subCohortOf", "cohort-zouping-deep-processing"):
+        ["Zouping aluminum deep processing industrial park has gathered more than a dozen",
+         "more than 20 aluminum deep processing enterprises"],
+    ("suixi-regulated-aluminium-enterprises", "subCohortOf", "suixi-aluminium-related-enterprises"):
+        ["more than 90 aluminum-related enterprises, 60 regulated enterprises"],
+    ("suixi-high-tech-aluminium-enterprises", "subCohortOf", "suixi-aluminium-related-enterprises"):
+        ["60 regulated enterprises, and 23 high-tech enterprises in the Suixi Aluminum-based Metal Materials Base"],
+    ("suixi-supported-enterprises", "overlapsWith", "suixi-aluminium-related-enterprises"):
+        ["a total of 25 enterprises were supported", "For the aluminum industry chain"],
+}
+
+
+def test_cohort_links_are_stated_with_rule_and_quotes(graph):
+    rows = run_query(graph, """SELECT ?s ?p ?o WHERE {
+        VALUES ?p { ckg:memberOf ckg:overlapsWith ckg:subCohortOf } ?s ?p ?o }""").rows
+    assert sorted((_local(s), _local(p), _local(o)) for s, p, o in rows) == sorted(COHORT_LINKS)
+    for (s, p, o), words in COHORT_LINKS.items():
+        (stmt,) = run_query(graph, f"""SELECT ?st WHERE {{ ?st rdf:subject ckr:{s} ; rdf:predicate ckg:{p} ;
+            rdf:object ckr:{o} ; ckg:inferred true ; ckg:inferenceRule ?rule . ?rule rdfs:comment ?c }}""").rows
+        quotes = " … ".join(_quotes(graph, stmt[0]))
+        for w in words:
+            assert w in quotes, (s, p, o, w)

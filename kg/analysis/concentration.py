@@ -3,7 +3,13 @@
 For each customer and input product, the Herfindahl–Hirschman index of its
 suppliers' shares, ``HHI = sum(s_j ** 2)``, and the effective number of
 suppliers ``1 / HHI`` (two equal suppliers: HHI 0.5, two effective suppliers).
-A sole-supplier link is an input that one named supplier provides in full.
+A sole-supplier link is an input that one named supplier provides in full *by the
+sources' own words*: the only named supplier, under a relation of kind "supplies" that
+states exclusivity (a stated share of 1, or a share wording meaning all or only; see
+:func:`kg.network.project.states_exclusive_supply`). An input with one named supplier
+and no stated share still gets the whole share in the HHI (the even split of what
+stated shares leave), but it is not a sole-supplier claim: the sources do not say
+that nobody else supplies it. "has been applied to" is never one.
 
 The shares come from the supply relations of a network built by
 :func:`kg.network.project.supply_network` (edge attribute ``relations``, each with
@@ -45,6 +51,7 @@ as the row-by-row functions, which stay as the reference
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from kg.analysis.shares import (
     Concentration,
@@ -61,6 +68,7 @@ from kg.network.arrays import (
     input_groups,
     supply_table,
 )
+from kg.network.project import states_exclusive_supply
 from kg.utils.arrays import concat_ranges, segment_sums
 from kg.utils.memory import gc_paused
 from kg.vocab.namespaces import last_segment
@@ -101,8 +109,61 @@ def concentration(
     """
     with gc_paused(keep_old=True):  # the rows are built to last
         if customers is None:
-            return _table_rows(network, table or build_supply_table(network), essential)
-        return concentration_python(network, customers=customers, essential=essential)
+            rows = _table_rows(network, table or build_supply_table(network), essential)
+        else:
+            rows = concentration_python(network, customers=customers, essential=essential)
+        return with_stated_exclusivity(network, rows, essential)
+
+
+def with_stated_exclusivity(network, rows: list[Concentration], essential=None) -> list[Concentration]:
+    """``rows`` with ``sole_supplier`` kept only where the sources state exclusive supply.
+
+    A row with one named supplier covering all of the input keeps the flag only if every
+    input product behind it has a relation of that supplier that states exclusive supply
+    (:func:`stated_exclusive`); the shares and the HHI stay as they are.
+
+    >>> import networkx as nx
+    >>> from kg.analysis.shares import concentration_python
+    >>> g = nx.DiGraph()
+    >>> g.add_edge("taiyi", "vanke", relations=[{"iri": "r", "product": "formwork", "kind": "applied to"}])
+    >>> [(r.sole_supplier, r.suppliers[0].share) for r in concentration_python(g)]
+    [(True, 1.0)]
+    >>> [(r.sole_supplier, r.suppliers[0].share) for r in with_stated_exclusivity(g, concentration_python(g))]
+    [(False, 1.0)]
+    """
+    return [row if not row.sole_supplier or stated_exclusive(network, row, essential)
+            else replace(row, sole_supplier=False) for row in rows]
+
+
+def stated_exclusive(network, row: Concentration, essential=None) -> bool:
+    """Whether the sources state that the row's only supplier provides all of the input.
+
+    Every input product behind the row (the row's product; grouped by ``essential``, every
+    product of the supplier's relations behind it, which errs towards no claim) needs a
+    relation of that supplier of kind "supplies" with a stated share of 1 or an exclusive
+    wording (:func:`kg.network.project.states_exclusive_supply`).
+
+    >>> import networkx as nx
+    >>> from kg.analysis.shares import concentration_python
+    >>> g = nx.DiGraph()
+    >>> g.add_edge("weiqiao", "cohort", relations=[{"iri": "r", "product": "metal", "share": 1.0}])
+    >>> stated_exclusive(g, concentration_python(g)[0])
+    True
+    """
+    if len(row.suppliers) != 1:
+        return False
+    supplier = row.suppliers[0]
+    behind = set(supplier.relations)
+    rels = [r for r in network.edges[supplier.supplier, row.customer].get("relations", ())
+            if not behind or r.get("iri") in behind]
+    covered: dict[str, bool] = {}
+    for rel in rels:
+        exclusive = states_exclusive_supply(rel)
+        for product in rel.get("products") or [rel.get("product") or ""]:
+            if essential is None and product != row.product:
+                continue
+            covered[product] = covered.get(product, False) or exclusive
+    return bool(covered) and all(covered.values())
 
 
 def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
@@ -238,7 +299,8 @@ def _table_rows(network, table: SupplyTable, essential) -> list[Concentration]:
 def sole_supplier_links(
     network, *, essential=None, table: SupplyTable | None = None
 ) -> list[Concentration]:
-    """The inputs that one named supplier provides in full (see :func:`concentration`).
+    """The inputs that one named supplier provides in full by the sources' own words
+    (see :func:`concentration` and :func:`stated_exclusive`).
 
     Same rows as filtering :func:`concentration`, but only the customer inputs
     with a single supplier whose share can reach 1 are built row by row (one
@@ -247,10 +309,12 @@ def sole_supplier_links(
 
     >>> import networkx as nx
     >>> g = nx.DiGraph()
-    >>> g.add_edge("smelter", "mill", relations=[{"product": "metal", "share_wording": "basically"}])
+    >>> g.add_edge("smelter", "mill", relations=[{"product": "metal", "share": 1.0, "share_wording": "basically"}])
+    >>> g.add_edge("taiyi", "vanke", relations=[{"product": "formwork", "kind": "applied to"}])
+    >>> g.add_edge("w", "zouping", relations=[{"product": "ingot", "share_wording": "supplier of all firms"}])
     >>> g.add_edge("a", "b", relations=[{"product": "metal", "share": 0.6}])
     >>> [(r.suppliers[0].supplier, r.customer, r.shares_stated) for r in sole_supplier_links(g)]
-    [('smelter', 'mill', False)]
+    [('smelter', 'mill', True)]
     """
     with gc_paused():
         return _sole_supplier_links(network, essential, table)
@@ -291,6 +355,6 @@ def _sole_supplier_links(network, essential, table: SupplyTable | None) -> list[
         row = concentration_row(
             network, customer, groups.keys[groups.key[first]], products, inputs, flag, essential
         )
-        if row.sole_supplier:
+        if row.sole_supplier and stated_exclusive(network, row, essential):
             rows.append(row)
     return rows

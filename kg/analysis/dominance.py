@@ -8,6 +8,15 @@ or igraph on large networks) gives the dominator tree, and one traversal of it g
 for every firm at once, how many firms it dominates and their weight (the member count
 of a cohort, else 1). What-if cascades are in :mod:`kg.analysis.whatif`.
 
+The tree is about *named* supply paths only: a firm whose only named supplier is *d* is
+dominated by *d* even when the sources say nothing of its other suppliers (say, "this plate
+has been applied to Boeing"). That *d*'s failure really cuts *v* off is stated only when a
+chain of links that each state exclusive supply (kind "supplies" with a stated share of 1 or
+a wording meaning all or only, :func:`kg.network.project.states_exclusive_supply`) leads from
+*d* to *v*: :func:`cut_off_is_stated`, :meth:`DominatorTree.stated_dominators` and
+:attr:`FailurePoint.stated_dominated` tell which claims are stated; every other one rests on
+unknown coverage and must say so.
+
 >>> from kg.network.model import network_from_edges
 >>> G = network_from_edges([("smelter", "mill"), ("mill", "cohort"), ("other", "cohort")],
 ...                        weight={"cohort": 60})
@@ -17,11 +26,12 @@ of a cohort, else 1). What-if cascades are in :mod:`kg.analysis.whatif`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.analysis.backend import entry_dominators, source_components
 from kg.errors import UnknownName
 from kg.network.model import node_label
+from kg.network.project import states_exclusive_supply
 
 
 class _SuperSource:
@@ -56,6 +66,21 @@ class DominatorTree:
         self.count = count
         self.weight = weight
         self.unsized = unsized
+        self._exclusive: dict[str, set[str]] | None = None
+
+    def stated_dominators(self, node: str) -> list[str]:
+        """The dominators of ``node`` (nearest first) whose failure the sources say cuts it
+        off: a chain of stated exclusive supply links leads from each to ``node``
+        (:func:`cut_off_is_stated`). The others of :meth:`dominators` rest on unknown coverage.
+
+        >>> from kg.network.model import network_from_edges
+        >>> T = dominator_tree(network_from_edges([("a", "b"), ("b", "c")], share={("b", "c"): 1.0}))
+        >>> T.dominators("c"), T.stated_dominators("c")
+        (['b', 'a'], ['b'])
+        """
+        if self._exclusive is None:
+            self._exclusive = exclusive_links(self.G)
+        return [d for d in self.dominators(node) if cut_off_is_stated(self.G, d, node, self._exclusive)]
 
     def dominated(self, node: str) -> list[str]:
         """The firms that lose every supply path if ``node`` fails, sorted (O(their number)).
@@ -127,6 +152,66 @@ def dominator_tree(G, *, engine: str = "auto") -> DominatorTree:
     return DominatorTree(G, idom, children, entry_points, count, weight, unsized)
 
 
+def exclusive_links(G) -> dict[str, set[str]]:
+    """supplier -> the customers it supplies under a relation that states exclusive supply
+    (:func:`kg.network.project.states_exclusive_supply`), O(relations).
+
+    >>> from kg.network.model import network_from_edges
+    >>> exclusive_links(network_from_edges([("a", "b"), ("b", "c")], share={("b", "c"): 1.0}))
+    {'b': {'c'}}
+    """
+    out: dict[str, set[str]] = {}
+    for u, v, relations in G.edges(data="relations", default=()):
+        if u != v and any(states_exclusive_supply(r) for r in relations or ()):
+            out.setdefault(u, set()).add(v)
+    return out
+
+
+def exclusive_chain(G, source: str, target: str,
+                    links: dict[str, set[str]] | None = None) -> list[str] | None:
+    """A shortest chain ``[source, …, target]`` of stated exclusive supply links, or None.
+
+    ``links`` is :func:`exclusive_links` of ``G`` (pass it when asking many times).
+
+    >>> from kg.network.model import network_from_edges
+    >>> G = network_from_edges([("a", "b"), ("b", "c")], share={("a", "b"): 1.0, ("b", "c"): 1.0})
+    >>> exclusive_chain(G, "a", "c"), exclusive_chain(G, "c", "a")
+    (['a', 'b', 'c'], None)
+    """
+    links = exclusive_links(G) if links is None else links
+    parent: dict[str, str | None] = {source: None}
+    frontier = [source]
+    while frontier and target not in parent:
+        nxt = []
+        for u in frontier:
+            for v in sorted(links.get(u, ())):
+                if v not in parent:
+                    parent[v] = u
+                    nxt.append(v)
+        frontier = nxt
+    if target not in parent or source == target:
+        return None
+    chain, v = [], target
+    while v is not None:
+        chain.append(v)
+        v = parent[v]
+    return chain[::-1]
+
+
+def cut_off_is_stated(G, dominator: str, node: str, links: dict[str, set[str]] | None = None) -> bool:
+    """Whether the sources state that ``dominator``'s failure cuts ``node`` off: every link of
+    some chain from one to the other states exclusive supply (:func:`exclusive_chain`). False
+    means that the claim rests on unknown coverage: ``node`` may have suppliers the sources do
+    not name.
+
+    >>> from kg.network.model import network_from_edges
+    >>> G = network_from_edges([("yuhang", "boeing")])  # "has been applied to": no share
+    >>> dominators_of(G, "boeing"), cut_off_is_stated(G, "yuhang", "boeing")
+    (['yuhang'], False)
+    """
+    return exclusive_chain(G, dominator, node, links) is not None
+
+
 def entry_points(G, *, engine: str = "auto") -> list[str]:
     """One firm per source strongly connected component (the smallest IRI), O(V + E).
 
@@ -149,7 +234,9 @@ class FailurePoint:
 
     ``dominated_weight`` counts a cohort by its member count; ``unsized_cohorts`` is the
     number of dominated cohorts whose size is unknown (counted as 1 each: the weight is
-    then a lower bound).
+    then a lower bound). ``stated_dominated`` are the dominated firms that a chain of stated
+    exclusive supply links joins to this one (:func:`cut_off_is_stated`); for the others the
+    cut-off rests on unknown coverage.
     """
 
     iri: str
@@ -159,6 +246,7 @@ class FailurePoint:
     dominated_count: int
     dominated_weight: int
     unsized_cohorts: int = 0
+    stated_dominated: list[str] = field(default_factory=list)
 
 
 def single_points_of_failure(G, *, top: int | None = None,
@@ -180,12 +268,32 @@ def single_points_of_failure(G, *, top: int | None = None,
                     key=lambda v: (-T.weight[v], -T.count[v], node_label(G, v).casefold(), v))
     if top is not None:
         ranked = ranked[:top]
-    return [FailurePoint(v, node_label(G, v), G.nodes[v].get("kind", "firm"), T.dominated(v),
-                         T.count[v], T.weight[v], T.unsized[v]) for v in ranked]
+    links = exclusive_links(G)
+    out = []
+    for v in ranked:
+        dominated = T.dominated(v)
+        reach = _reach(links, v)
+        out.append(FailurePoint(v, node_label(G, v), G.nodes[v].get("kind", "firm"), dominated,
+                                T.count[v], T.weight[v], T.unsized[v],
+                                [d for d in dominated if d in reach]))
+    return out
+
+
+def _reach(links: dict[str, set[str]], source: str) -> set[str]:
+    """The nodes a chain of ``links`` leads to from ``source`` (itself excluded unless on a cycle)."""
+    seen: set[str] = set()
+    stack = list(links.get(source, ()))
+    while stack:
+        v = stack.pop()
+        if v not in seen:
+            seen.add(v)
+            stack.extend(links.get(v, ()))
+    return seen
 
 
 def dominators_of(G, firm: str) -> list[str]:
-    """The firms whose failure alone cuts ``firm`` off from every supply path, nearest first.
+    """The firms every *named* supply path of ``firm`` runs through, nearest first (whether
+    their failure alone cuts it off is stated only where :func:`cut_off_is_stated`).
 
     >>> from kg.network.model import network_from_edges
     >>> dominators_of(network_from_edges([("a", "b"), ("b", "c"), ("x", "c")]), "c")

@@ -58,6 +58,54 @@ def node_label(G, node: str, *, fallback: str = "segment") -> str:
     return data.get("label") or (str(node) if fallback == "iri" else last_segment(node))
 
 
+SUPPLIES = "supplies"
+"""``relation["kind"]`` of a stated supply, the default when a relation has no ``ckg:relationKind``."""
+
+
+EXCLUSIVE_WORDINGS = frozenset({"all", "only", "sole", "solely", "exclusively", "entirely", "wholly",
+                                "全部", "唯一", "独家"})
+"""Share wordings that say the supplier provides all of the input (compared whole, case-folded).
+Longer wordings that merely contain "all" (e.g. "supplier of all firms in the county") say
+whom it supplies, not that it is their only source."""
+
+
+def states_exclusive_supply(relation: dict) -> bool:
+    """Whether a relation dict states exclusive supply: kind "supplies" (the default) and a
+    stated share of 1 (whatever its bound) or a share wording meaning all or only.
+
+    >>> states_exclusive_supply({"share": 1.0, "share_bound": "about"})
+    True
+    >>> states_exclusive_supply({"share": None, "share_wording": "Only"})
+    True
+    >>> states_exclusive_supply({"share": 1.0, "kind": "applied to"})
+    False
+    >>> states_exclusive_supply({"share": None, "share_wording": "supplier of all firms"})
+    False
+    """
+    if relation.get("kind", SUPPLIES) != SUPPLIES:
+        return False
+    share = relation.get("share")
+    if share is not None and share >= 1 - 1e-9:
+        return True
+    wording = relation.get("share_wording")
+    return bool(wording) and wording.strip().casefold() in EXCLUSIVE_WORDINGS
+
+
+def stated_share(relation: dict) -> float | None:
+    """The share of the customer's input a relation states: its ``share``, else 1.0 when its
+    wording states exclusive supply ("all", "only": :func:`states_exclusive_supply`), else None.
+
+    >>> stated_share({"share": 0.4}), stated_share({"share": None, "share_wording": "all"})
+    (0.4, 1.0)
+    >>> stated_share({"share": None, "share_wording": "basically"}) is None
+    True
+    """
+    share = relation.get("share")
+    if share is None and states_exclusive_supply(relation):
+        return 1.0
+    return share
+
+
 def network_from_edges(
     edges: Iterable[tuple[str, str]],
     *,
@@ -87,10 +135,12 @@ def network_from_edges(
         G.add_node(n, kind=kind.get(n, "cohort" if members is not None else "firm"), label=n,
                    label_zh=None, aliases=[], clusters=[], cluster_labels=[], region=None,
                    products=[], capacity=capacity.get(n), output_value=None,
-                   member_count=members, weight=members if members is not None else 1)
+                   member_count=members, weight=members if members is not None else 1,
+                   part_of=[], overlaps=[])
     for s, c in edges:
-        rel = {"iri": f"{s}->{c}", "product": None, "product_label": None, "products": [],
-               "share": share.get((s, c)), "share_wording": None, "volume": None,
+        rel = {"iri": f"{s}->{c}", "kind": SUPPLIES, "product": None, "product_label": None,
+               "products": [], "share": share.get((s, c)),
+               "share_bound": "exact" if (s, c) in share else None, "share_wording": None, "volume": None,
                "volume_unit": None, "volume_wording": None, "quote": f"{s} supplies {c}",
                "source": "example", "inferred": False, "rule": None}
         G.add_edge(s, c, relations=[rel], products=[])

@@ -33,7 +33,16 @@ do not show them.
 from __future__ import annotations
 
 from kg.lookup.clusters import cluster_members, resolve_cluster
-from kg.network.model import QUOTE_SEPARATOR, as_bool, as_float, pick_label
+from kg.network.model import (
+    EXCLUSIVE_WORDINGS,
+    QUOTE_SEPARATOR,
+    SUPPLIES,
+    as_bool,
+    as_float,
+    pick_label,
+    stated_share,
+    states_exclusive_supply,
+)
 from kg.network.reads import (
     GROUPS_QUERY,
     read_evidence,
@@ -44,8 +53,15 @@ from kg.network.reads import (
 )
 from kg.rdf.graph import select
 from kg.utils.memory import gc_paused
-from kg.vocab.namespaces import last_segment
+from kg.vocab.namespaces import CKG_NS, last_segment
 
+RELATION_KINDS = {
+    CKG_NS + "statedSupply": SUPPLIES,
+    CKG_NS + "appliedTo": "applied to",
+    CKG_NS + "usedBy": "used by",
+    CKG_NS + "cooperatesWith": "cooperates with",
+}
+"""``ckg:RelationKind`` concept -> ``relation["kind"]``; only ``"supplies"`` states a supply."""
 
 def supply_network(graph, *, cluster: str | None = None, evidence: bool = True):
     """Project ``graph`` (any rdflib Graph in the ontology) into a supply ``networkx.DiGraph``.
@@ -55,13 +71,19 @@ def supply_network(graph, *, cluster: str | None = None, evidence: bool = True):
     "association" or "agent"), ``label``, ``label_zh``, ``aliases``, ``clusters``,
     ``cluster_labels``, ``region``, ``products``, ``capacity`` (t/yr, summed), ``output_value``
     (yuan, the largest stated: periods differ, so values are not added), ``member_count``,
-    ``weight`` (member count of a cohort, else 1).
+    ``weight`` (member count of a cohort, else 1), ``part_of`` (sorted IRIs of the cohorts the
+    node is in: a firm's ``ckg:memberOf``, a cohort's ``ckg:subCohortOf``, and the cohorts those
+    are nested in) and ``overlaps`` (sorted IRIs of the cohorts a cohort is stated to overlap
+    with, ``ckg:overlapsWith`` or nesting either way: the symmetric closure; [] for firms).
 
     Edge supplier → customer attributes: ``relations`` (one dict per supply relation,
-    sorted by IRI: ``iri``, ``product``, ``product_label``, ``products``, ``share``,
-    ``share_wording``, ``volume``, ``volume_unit`` (unit IRI), ``volume_wording``,
-    ``quote``, ``source``, ``inferred``, ``rule``; what the source does not state is None)
-    and ``products`` (sorted product IRIs of the edge).
+    sorted by IRI: ``iri``, ``product``, ``product_label``, ``products``, ``kind``
+    (:data:`SUPPLIES` or a weaker wording of :data:`RELATION_KINDS`), ``share``,
+    ``share_bound`` (``ckg:shareBound``; "exact" for a share stated without one), ``share_wording``,
+    ``volume``, ``volume_unit`` (unit IRI), ``volume_wording``, ``quote``, ``source``,
+    ``inferred``, ``rule``; what the source does not state is None) and ``products`` (sorted
+    product IRIs of the edge). :func:`states_exclusive_supply` tells whether a relation states
+    that the supplier provides all of the input.
 
     ``cluster`` keeps only the members of a cluster, region or park
     (see :func:`cluster_members`) and the edges among them. ``G.graph["cluster"]`` holds its IRI.
@@ -113,6 +135,7 @@ def _project(graph, evidence: bool, keep: set[str] | None, cluster_iri: str | No
     if keep is not None:
         agents &= keep
     nodes = _nodes(raw, kinds, agents)
+    _add_cohort_links(nodes, raw)
     edges = _edges(links, merged, extras, quotes, raw, nodes)
 
     G = nx.DiGraph(cluster=cluster_iri)
@@ -165,6 +188,35 @@ def _nodes(raw: dict[str, dict], kinds: dict[str, str], agents: set[str]) -> dic
     return out
 
 
+def _add_cohort_links(nodes: dict[str, dict], raw: dict[str, dict]) -> None:
+    """Set ``part_of`` and ``overlaps`` of every node (see :func:`supply_network`).
+
+    ``part_of``: the cohorts reached from the node by one ``ckg:memberOf`` or ``ckg:subCohortOf``
+    and then any number of ``ckg:subCohortOf``. ``overlaps``: the cohorts joined to a cohort by
+    one ``ckg:overlapsWith`` or ``ckg:subCohortOf``, in either direction."""
+    wider: dict[str, set[str]] = {}
+    overlaps: dict[str, set[str]] = {}
+    for iri, d in raw.items():
+        sub, ov = d.get("subCohortOf", ()), d.get("overlapsWith", ())
+        if sub:
+            wider[iri] = set(sub)
+        for other in (*sub, *ov):
+            if other != iri:
+                overlaps.setdefault(iri, set()).add(other)
+                overlaps.setdefault(other, set()).add(iri)
+    for iri, attrs in nodes.items():
+        d = raw.get(iri, {})
+        part_of: set[str] = set()
+        stack = [*d.get("memberOf", ()), *wider.get(iri, ())]
+        while stack:
+            c = stack.pop()
+            if c not in part_of and c != iri:
+                part_of.add(c)
+                stack.extend(wider.get(c, ()))
+        attrs["part_of"] = sorted(part_of)
+        attrs["overlaps"] = sorted(overlaps.get(iri, ()))
+
+
 def _edges(links: dict[str, list], merged: dict[str, tuple], extras: dict[str, dict[str, set]],
            quotes: dict[str, set[tuple[str, str]]] | None, raw: dict[str, dict],
            nodes: dict[str, dict]) -> dict[str, dict[str, dict]]:
@@ -202,19 +254,23 @@ def _edges(links: dict[str, list], merged: dict[str, tuple], extras: dict[str, d
         d = extras.get(iri)
         if d is None:
             rel = {"iri": iri, "product": product, "product_label": label, "products": products,
-                   "share": None, "share_wording": None, "volume": None, "volume_unit": None,
-                   "volume_wording": None, "quote": cite[0], "source": cite[1], "inferred": False,
-                   "rule": None}
+                   "kind": SUPPLIES, "share": None, "share_bound": None, "share_wording": None,
+                   "volume": None, "volume_unit": None, "volume_wording": None, "quote": cite[0],
+                   "source": cite[1], "inferred": False, "rule": None}
         else:
             volume = (min(d["volume"], key=lambda t: (t[0], t[1] or "")) if "volume" in d
                       else (None, None))
             shares = [v for v in map(as_float, d["share"]) if v is not None] if "share" in d else None
+            kinds = sorted(RELATION_KINDS.get(k, last_segment(k)) for k in d.get("kind", ()))
             rel = {
                 "iri": iri,
                 "product": product,
                 "product_label": label,
                 "products": products,
+                # several kinds (invalid data): the weakest wording, never "supplies" by accident
+                "kind": next((k for k in kinds if k != SUPPLIES), SUPPLIES),
                 "share": max(shares) if shares else None,
+                "share_bound": (_joined(d.get("shareBound")) or "exact") if shares else None,
                 "share_wording": _joined(d.get("shareWording")),
                 "volume": volume[0],
                 "volume_unit": volume[1],

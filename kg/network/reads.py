@@ -121,6 +121,8 @@ SELECT ?r ?k ?v ?w ?x WHERE {{
   {{ ?r ckg:share ?v . BIND("share" AS ?k) }}
   UNION {{ ?r ckg:shareWording ?v . BIND("shareWording" AS ?k) }}
   UNION {{ ?r ckg:inferred ?v . BIND("inferred" AS ?k) }}
+  UNION {{ ?r ckg:relationKind ?v . BIND("kind" AS ?k) }}
+  UNION {{ ?r ckg:shareBound ?v . BIND("shareBound" AS ?k) }}
   UNION {{ {_join(["?r ckg:volume ?q"], hash_joins)}
           {_optional(["?q qudt:numericValue ?v"], hash_joins)}
           {_optional(["?q qudt:unit ?w"], hash_joins)}
@@ -147,6 +149,9 @@ SELECT ?n ?k ?v ?w WHERE {{
   UNION {{ ?n ckg:headquarteredIn ?v . BIND("hq" AS ?k) }}
   UNION {{ ?n ckg:produces ?v . BIND("product" AS ?k) }}
   UNION {{ ?n ckg:memberCount ?v . BIND("members" AS ?k) }}
+  UNION {{ ?n ckg:memberOf ?v . BIND("memberOf" AS ?k) }}
+  UNION {{ ?n ckg:subCohortOf ?v . BIND("subCohortOf" AS ?k) }}
+  UNION {{ ?n ckg:overlapsWith ?v . BIND("overlapsWith" AS ?k) }}
   UNION {{ {quantity("ckg:capacity", "unit:TONNE-PER-YR")} BIND("capacity" AS ?k) }}
   UNION {{ {quantity("ckg:outputValue", "unit:CCY_CNY")} BIND("outputValue" AS ?k) }}
 }}"""
@@ -219,8 +224,8 @@ def read_evidence(graph, hash_joins: bool) -> dict[str, set[tuple[str, str]]]:
 
 def read_relation_extras(graph, hash_joins: bool, links: dict) -> dict[str, dict[str, set]]:
     """Supply relation -> attribute -> values, for the attributes of :func:`_relation_extras_query`:
-    "share", "shareWording", "inferred", "rule" (the rule's comment), "volume" ((value, unit)
-    pairs) and "volumeWording"."""
+    "share", "shareWording", "shareBound", "kind" (the ckg:RelationKind IRI), "inferred", "rule"
+    (the rule's comment), "volume" ((value, unit) pairs) and "volumeWording"."""
     extras: dict[str, dict[str, set]] = {}
     for r, key, v, w, x in select(graph, _relation_extras_query(hash_joins)):
         if r not in links:

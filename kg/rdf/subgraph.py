@@ -22,7 +22,8 @@ Links to other firms (``ckg:suppliesTo``, ownership) are not followed."""
 
 
 AGENT_FACTS = ("rdf:type", "skos:prefLabel", "skos:altLabel", "ckg:inCluster", "ckg:locatedIn", "ckg:headquarteredIn",
-               "ckg:produces", "ckg:capacity", "ckg:outputValue", "ckg:memberCount")
+               "ckg:produces", "ckg:capacity", "ckg:outputValue", "ckg:memberCount", "ckg:memberOf",
+               "ckg:subCohortOf", "ckg:overlapsWith")
 """What :func:`links_store` copies about the firm and its partners: the node attributes of
 :func:`kg.network.project.supply_network` (a hub has thousands of partners)."""
 

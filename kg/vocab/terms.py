@@ -68,6 +68,7 @@ class CKG(DefinedNamespace):
     customer: URIRef
     essentialFeedstockFor: URIRef
     feedstockFor: URIRef
+    irrelevantInputFor: URIRef
     floorArea: URIRef
     headquarteredIn: URIRef
     inCluster: URIRef

@@ -3,7 +3,8 @@
 - two suppliers, no shares stated: 0.5 and 0.5 → HHI 0.25 + 0.25 = 0.5, effective number 2
 - shares stated 0.7 and 0.3 → HHI 0.49 + 0.09 = 0.58, effective number 1 / 0.58 = 1.7241…
 - one stated 0.6, two unstated → 0.6, 0.2, 0.2 → HHI 0.36 + 0.04 + 0.04 = 0.44
-- one supplier, share only in words ("basically") → 1.0, HHI 1, a sole-supplier link
+- one supplier, share only in words ("basically") → 1.0 (assumed), HHI 1, but no sole-supplier
+  claim: only a stated share of 1 (or a wording meaning all/only) on a "supplies" relation makes one
 - one supplier stated at 0.6 → coverage 0.6, HHI 0.36 (a lower bound), not sole
 - grouped by concept: molten aluminium from W only, ingot from W and X →
   W (1 + 0.5) / 2 = 0.75, X 0.25 → HHI 0.5625 + 0.0625 = 0.625
@@ -22,7 +23,7 @@ import math
 import networkx as nx
 import pytest
 
-from kg.analysis.concentration import concentration, sole_supplier_links
+from kg.analysis.concentration import concentration, sole_supplier_links, with_stated_exclusivity
 from kg.analysis.shares import (
     Concentration,
     SupplierShare,
@@ -115,23 +116,31 @@ def test_stated_shares_above_one_are_scaled():
     }
 
 
-def test_sole_supplier_in_words_only():
+def test_share_in_words_only_is_no_sole_supplier_claim():
+    # "basically" without a stated share: the one supplier gets 1.0 in the HHI (assumed), no claim
     g = net(("w", "mill", "ingot", None, {"share_wording": "basically"}), ("a", "b", "metal", 0.6))
+    assert sole_supplier_links(g) == []
+    row = next(r for r in concentration(g) if r.customer == "mill")
+    (s,) = row.suppliers
+    assert (s.share, s.stated, s.share_wording, row.hhi, row.sole_supplier) == (1.0, False, "basically", 1.0, False)
+    partial = next(r for r in concentration(g) if r.customer == "b")
+    assert (partial.coverage, partial.hhi, partial.sole_supplier) == (0.6, approx(0.36), False)
+
+
+def test_stated_share_of_one_is_a_sole_supplier_claim():
+    g = net(("w", "mill", "ingot", 1.0, {"share_wording": "basically", "share_bound": "about"}))
     sole = sole_supplier_links(g)
-    assert [(r.customer, r.product, r.suppliers[0].supplier) for r in sole] == [
-        ("mill", "ingot", "w")
-    ]
+    assert [(r.customer, r.product, r.suppliers[0].supplier) for r in sole] == [("mill", "ingot", "w")]
     (s,) = sole[0].suppliers
     assert (s.share, s.stated, s.share_wording, s.relations, s.quotes, s.sources) == (
         1.0,
-        False,
+        True,
         "basically",
         ("r-w-mill-ingot",),
         ("w supplies mill",),
         ("002.txt",),
     )
-    partial = next(r for r in concentration(g) if r.customer == "b")
-    assert (partial.coverage, partial.hhi, partial.sole_supplier) == (0.6, approx(0.36), False)
+    assert [r.sole_supplier for r in concentration(g)] == [True]
 
 
 def test_grouped_by_input_concept():
@@ -150,7 +159,7 @@ def test_grouped_by_input_concept():
     # without the scheme each product stands alone
     assert [(r.product, r.hhi, r.sole_supplier) for r in concentration(g)] == [
         ("ingot", 0.5, False),
-        ("molten", 1.0, True),
+        ("molten", 1.0, False),  # w alone, but no share stated: no claim
     ]
 
 
@@ -241,7 +250,9 @@ def test_group_mean_with_a_product_one_supplier_lacks():
             "electric power",
             False,
         )
-        assert (power.hhi, power.sole_supplier) == (1.0, True)
+        # x alone supplies power, share not stated: the reference flags one named supplier,
+        # concentration() makes no sole-supplier claim of it
+        assert (power.hhi, power.sole_supplier) == (1.0, rows_of is concentration_python)
         assert metal.suppliers[0].relations == ("r-w-mill-ingot", "r-w-mill-molten")
 
 
@@ -306,11 +317,12 @@ SCHEME = EssentialMap(
 @pytest.mark.parametrize("essential", [None, SCHEME], ids=["by product", "by concept"])
 def test_engines_agree(name, g, essential):
     rows = concentration(g, essential=essential)
-    assert rows == concentration_python(g, essential=essential)
+    reference = with_stated_exclusivity(g, concentration_python(g, essential=essential), essential)
+    assert rows == reference
     assert rows == concentration(g, customers=sorted(g.nodes), essential=essential)
     assert rows == concentration(g, essential=essential, table=supply_table(g))
     # equal floats, not only equal values (0.0 == -0.0): the same reprs
-    assert repr(rows) == repr(concentration_python(g, essential=essential))
+    assert repr(rows) == repr(reference)
     assert all(type(r) is Concentration for r in rows)
     assert all(type(s) is SupplierShare for r in rows for s in r.suppliers)
     assert [r for r in rows if r.sole_supplier] == sole_supplier_links(g, essential=essential)
@@ -337,7 +349,7 @@ def test_engines_agree_on_the_parallel_relations_by_hand():
     # no product: grouped under "", labelled by the first relation that gives a label
     assert (by_product["mill", ""].product_label, by_product["mill", ""].sole_supplier) == (
         "unnamed",
-        True,
+        False,  # c alone, no share stated: no claim
     )
     molten = by_product["mill", "molten"]
     assert [(s.supplier, s.share) for s in molten.suppliers] == [
@@ -459,20 +471,16 @@ def test_sole_supplier_links_equal_the_filtered_rows():
         expected = [r for r in concentration(g, essential=essential) if r.sole_supplier]
         assert sole_supplier_links(g, essential=essential) == expected
         assert sole_supplier_links(g, essential=essential, table=supply_table(g)) == expected
+    # only stated exclusivity: w's ingot (1.0), y's ingot (1 - 1e-10, within rounding of 1) and
+    # z's power to shop2 (2.0, scaled); not w's molten (no share), not z's "basically" (words only).
+    # By concept the mill's metal is molten and ingot: molten is not stated exclusive, so no claim.
     grouped = sole_supplier_links(g, essential=scheme)
     assert [(r.customer, r.product) for r in grouped] == [
-        ("mill", "metal"),
         ("mill3", "metal"),
-        ("shop", "power"),
-        ("shop", "steam"),
         ("shop2", "power"),
     ]
     assert [(r.customer, r.product) for r in sole_supplier_links(g)] == [
         ("mill", "ingot"),
-        ("mill", "molten"),
-        ("mill2", "ingot"),
         ("mill3", "ingot"),
-        ("shop", "power"),
-        ("shop", "steam"),
         ("shop2", "power"),
     ]

@@ -114,6 +114,8 @@ def test_node_attributes(graph):
         "output_value": 3.0e9,  # the largest stated
         "member_count": None,
         "weight": 1,
+        "part_of": [],
+        "overlaps": [],
     }
     cohort = G.nodes[EX + "cohort"]
     assert (cohort["member_count"], cohort["weight"], cohort["region"]) == (60, 60, EX + "city")
@@ -154,7 +156,9 @@ def test_relation_dict_exactly(tmp_path):
         "product": CKP + "molten-aluminium",
         "product_label": "molten aluminium",
         "products": [CKP + "molten-aluminium"],
+        "kind": "supplies",
         "share": None,
+        "share_bound": None,
         "share_wording": "basically",
         "volume": None,
         "volume_unit": None,

@@ -70,6 +70,8 @@ ckr:subsidiary a ckg:Firm ;
 ckr:counted-cohort a ckg:FirmCohort ; skos:prefLabel "Counted cohort"@en ; ckg:memberCount 60 ;
     ckg:originalWording "more than 60 enterprises" ; ckg:locatedIn ckr:county ;
     ckg:output ckr:output ; ckg:outputValue ckr:output-value ; prov:wasDerivedFrom ckr:ev .
+ckr:nested-cohort a ckg:FirmCohort ; ckg:originalWording "regulated enterprises" ; ckg:subCohortOf ckr:counted-cohort ;
+    ckg:overlapsWith ckr:cohort ; prov:wasDerivedFrom ckr:ev .
 
 ckr:project a ckg:Project ; skos:prefLabel "Project"@en ; prov:wasDerivedFrom ckr:ev .
 ckr:full-project a ckg:Project ; skos:prefLabel "Full project"@en ;
@@ -92,7 +94,9 @@ ckr:relation a ckg:SupplyRelation ; ckg:supplier ckr:group ; ckg:customer ckr:su
     ckg:product ckp:molten-aluminium ; prov:wasDerivedFrom ckr:ev .
 ckr:full-relation a ckg:SupplyRelation ; ckg:supplier ckr:cohort ; ckg:customer ckr:firm ;
     ckg:product ckp:aluminium-ingot ; ckg:share 0.8 ; ckg:shareWording "mostly" ; ckg:volume ckr:volume ;
-    prov:wasDerivedFrom ckr:ev .
+    ckg:relationKind ckg:statedSupply ; ckg:shareBound "at least" ; prov:wasDerivedFrom ckr:ev .
+ckr:weak-relation a ckg:SupplyRelation ; ckg:supplier ckr:firm ; ckg:customer ckr:group ;
+    ckg:product ckp:aluminium-foil ; ckg:relationKind ckg:appliedTo ; prov:wasDerivedFrom ckr:ev .
 
 ckr:quantity a ckg:Quantity ; qudt:numericValue 1.5 ; qudt:unit unit:TONNE ; ckg:originalWording "1.5 tons" ;
     ckg:bound "about" ; prov:wasDerivedFrom ckr:ev .
@@ -108,6 +112,12 @@ ckr:market-share a ckg:Quantity ; qudt:numericValue 11.7 ; qudt:unit unit:PERCEN
     ckg:originalWording "11.7%" ; ckg:bound "exact" ; prov:wasDerivedFrom ckr:ev .
 ckr:volume a ckg:Quantity ; qudt:numericValue 600000.0 ; qudt:unit unit:TONNE-PER-YR ;
     ckg:originalWording "600,000 tons" ; ckg:bound "exact" ; prov:wasDerivedFrom ckr:ev .
+
+ckr:coverage a ckg:StageCoverageStatement ; ckg:statementAbout ckr:cluster ; ckg:coversStage ckr:stage ,
+    ckp:stage-rolling ; prov:wasDerivedFrom ckr:ev .
+ckr:weakness a ckg:ChainWeaknessStatement ; ckg:statementAbout ckr:county ; ckg:originalWording "short chain" ;
+    prov:wasDerivedFrom ckr:ev .
+ckr:chain-statement a ckg:ChainStatement ; ckg:statementAbout ckr:city ; prov:wasDerivedFrom ckr:ev .
 
 ckr:stage a ckg:Stage ; skos:prefLabel "Stage"@en ; skos:inScheme ckp:stages ; ckg:stageOrder 0 ;
     ckg:nextStage ckp:stage-rolling .
@@ -137,6 +147,12 @@ ALT_REPEATS = "This skos:altLabel repeats the skos:prefLabel; drop it."
 HEADQUARTERS = "ckg:headquarteredIn must point to a place: a region or an industrial park."
 FIRM_PARENT = "ckg:parentOrganization must point to the firm's group, a ckg:EnterpriseGroup."
 MEMBER_OF = "ckg:memberOf must point to a ckg:FirmCohort."
+MEMBER_OF_DOMAIN = "Only a firm is ckg:memberOf a cohort; for a cohort inside another write ckg:subCohortOf."
+OVERLAP_DOMAIN = "Only a ckg:FirmCohort overlaps with or is nested in another cohort."
+OVERLAPS_WITH = "ckg:overlapsWith must point to a ckg:FirmCohort."
+SUB_COHORT_OF = "ckg:subCohortOf must point to a ckg:FirmCohort."
+OWN_OVERLAP = "A cohort cannot overlap with, or be nested in, itself."
+NESTING_CYCLE = "Cohorts cannot be nested in one another in a cycle (ckg:subCohortOf)."
 OWN_PARENT = "A firm cannot be its own parent organisation, directly or through a chain of ckg:parentOrganization."
 PARENT_DOMAIN = "Only a firm has a ckg:parentOrganization: type the subsidiary ckg:Firm."
 SUBSIDIARY = "Do not write ckg:subsidiary: write ckg:parentOrganization on the subsidiary instead."
@@ -187,6 +203,19 @@ RELATION_PRODUCT = (
 )
 SHARE = "A share is at most one decimal between 0 and 1 (e.g. 0.8 for 80%; write 1.0, not 1)."
 VOLUME = "A supply relation has at most one ckg:volume."
+RELATION_KIND = (
+    "ckg:relationKind is at most one ckg:RelationKind: ckg:statedSupply (the default), ckg:appliedTo, ckg:usedBy"
+    " or ckg:cooperatesWith."
+)
+KIND_FIXED = "Only ckg:statedSupply, ckg:appliedTo, ckg:usedBy and ckg:cooperatesWith are relation kinds."
+RELATION_KIND_DOMAIN = "Only a ckg:SupplyRelation has a ckg:relationKind."
+WEAK_KIND_SHARE = (
+    "This relation is not a stated supply (its ckg:relationKind is weaker), so it cannot state a ckg:share:"
+    " a share is a statement of supply."
+)
+SHARE_BOUND = 'ckg:shareBound is at most one of "exact", "at least", "at most", "about".'
+SHARE_BOUND_DOMAIN = "Only a ckg:SupplyRelation has a ckg:shareBound."
+SHARE_BOUND_SHARE = "ckg:shareBound says how exact the ckg:share is: write the share too."
 SUPPLIES_TO = (
     "Do not write ckg:suppliesTo: it is derived from ckg:SupplyRelation."
     " Write a supply relation with this supplier and customer instead."
@@ -213,9 +242,14 @@ PRODUCT_STAGE = "A product has at most one ckg:stage: the value-chain stage (a c
 PRODUCT_BROADER = "skos:broader of a product must be another product (a ckg:Product)."
 FEEDSTOCK = "ckg:feedstockFor must point to a product (a ckg:Product)."
 ESSENTIAL_FEEDSTOCK = "ckg:essentialFeedstockFor must point to a product (a ckg:Product)."
+IRRELEVANT_INPUT = "ckg:irrelevantInputFor must point to a product (a ckg:Product)."
 STAGE_SCHEME = "A stage belongs to the stage scheme: skos:inScheme ckp:stages."
 STAGE_ORDER = "A stage needs exactly one ckg:stageOrder: an integer from 1 (most upstream), or 0 for supporting stages."
 STAGE_NEXT = "ckg:nextStage must point to a stage (a ckg:Stage)."
+STATEMENT_ABOUT = (
+    "A value-chain statement needs exactly one ckg:statementAbout: the ckg:IndustrialCluster or ckg:Place it speaks of."
+)
+COVERS_STAGE = "A stage coverage statement needs ckg:coversStage at least one stage (a ckg:Stage)."
 
 V, W = "Violation", "Warning"
 EV = "prov:wasDerivedFrom ckr:ev"
@@ -271,6 +305,20 @@ BAD = [
     ("cohort-count-text", f'ckr:a11 a ckg:FirmCohort ; ckg:memberCount "60" ; ckg:originalWording "60" ; {EV} .',
      [("a11", V, MEMBER_COUNT)]),
     ("cohort-no-wording", f"ckr:a12 a ckg:FirmCohort ; ckg:memberCount 60 ; {EV} .", [("a12", V, COHORT_WORDING)]),
+    ("cohort-member-of-cohort", f'ckr:a13 a ckg:FirmCohort ; ckg:originalWording "some" ; ckg:memberOf ckr:cohort ; {EV} .',
+     [("a13", V, MEMBER_OF_DOMAIN)]),
+    ("firm-overlaps-cohort", f"ckr:a14 a ckg:Firm ; {NAMED} ; ckg:overlapsWith ckr:cohort .",
+     [("a14", V, OVERLAP_DOMAIN)]),
+    ("cohort-overlaps-firm", f'ckr:a15 a ckg:FirmCohort ; ckg:originalWording "some" ; ckg:overlapsWith ckr:firm ; {EV} .',
+     [("a15", V, OVERLAPS_WITH)]),
+    ("cohort-nested-in-firm", f'ckr:a16 a ckg:FirmCohort ; ckg:originalWording "some" ; ckg:subCohortOf ckr:firm ; {EV} .',
+     [("a16", V, SUB_COHORT_OF)]),
+    ("cohort-overlaps-itself", f'ckr:a17 a ckg:FirmCohort ; ckg:originalWording "some" ; ckg:overlapsWith ckr:a17 ; {EV} .',
+     [("a17", V, OWN_OVERLAP)]),
+    ("cohort-nesting-cycle",
+     (f'ckr:a18 a ckg:FirmCohort ; ckg:originalWording "some" ; ckg:subCohortOf ckr:a19 ; {EV} .\n'
+     f'ckr:a19 a ckg:FirmCohort ; ckg:originalWording "more" ; ckg:subCohortOf ckr:a18 ; {EV} .'),
+     [("a18", V, NESTING_CYCLE), ("a19", V, NESTING_CYCLE)]),
     # places
     ("part-of-park", f"ckr:p1 a ckg:County ; {NAMED} ; ckg:partOf ckr:park .", [("p1", V, REGION_PART_OF)]),
     ("part-of-cycle",
@@ -371,6 +419,25 @@ BAD = [
      ("ckr:s11 a ckg:SupplyRelation ; ckg:supplier ckr:group ; ckg:customer ckr:firm ; ckg:product ckp:alumina ;"
      f" ckg:volume ckr:volume , ckr:quantity ; {EV} ."),
      [("s11", V, VOLUME)]),
+    ("relation-kind-not-a-kind",
+     f"ckr:s13 a ckg:SupplyRelation ; ckg:supplier ckr:group ; ckg:customer ckr:firm ; ckg:product ckp:alumina ; ckg:relationKind ckp:alumina ; {EV} .",
+     [("s13", V, RELATION_KIND)]),
+    ("new-relation-kind", "ckr:s14 a ckg:RelationKind .", [("s14", V, KIND_FIXED)]),
+    ("relation-kind-on-firm", f"ckr:s15 a ckg:Firm ; {NAMED} ; ckg:relationKind ckg:usedBy .",
+     [("s15", V, RELATION_KIND_DOMAIN)]),
+    ("weak-kind-with-share",
+     f"ckr:s16 a ckg:SupplyRelation ; ckg:supplier ckr:group ; ckg:customer ckr:firm ; ckg:product ckp:alumina ; ckg:relationKind ckg:appliedTo ; ckg:share 0.5 ; {EV} .",
+     [("s16", V, WEAK_KIND_SHARE)]),
+    ("share-bound-unknown",
+     f'ckr:s17 a ckg:SupplyRelation ; ckg:supplier ckr:group ; ckg:customer ckr:firm ; ckg:product ckp:alumina ; ckg:share 1.0 ; ckg:shareBound "basically" ; {EV} .',
+     [("s17", V, SHARE_BOUND)]),
+    ("share-bound-on-quantity",
+     ('ckr:s18 a ckg:Quantity ; qudt:numericValue 5.0 ; qudt:unit unit:TONNE ; ckg:originalWording "5 t" ;'
+     f' ckg:bound "exact" ; ckg:share 0.5 ; ckg:shareBound "about" ; {EV} .'),
+     [("s18", V, SHARE_BOUND_DOMAIN)]),
+    ("share-bound-without-share",
+     f'ckr:s19 a ckg:SupplyRelation ; ckg:supplier ckr:group ; ckg:customer ckr:firm ; ckg:product ckp:alumina ; ckg:shareBound "about" ; {EV} .',
+     [("s19", V, SHARE_BOUND_SHARE)]),
     ("supplies-to-by-hand", f"ckr:s12 a ckg:Firm ; {NAMED} ; ckg:suppliesTo ckr:firm .", [("s12", V, SUPPLIES_TO)]),
     # quantities
     ("quantity-without-value",
@@ -443,6 +510,10 @@ BAD = [
      ('ckr:k5 a ckg:Product ; skos:prefLabel "P"@en ; skos:inScheme ckp:scheme ; ckg:stage ckp:stage-casting ;'
      " ckg:essentialFeedstockFor ckr:firm ."),
      [("k5", V, ESSENTIAL_FEEDSTOCK)]),
+    ("irrelevant-input-for-firm",
+     ('ckr:k20 a ckg:Product ; skos:prefLabel "P"@en ; skos:inScheme ckp:scheme ; ckg:stage ckp:stage-casting ;'
+     " ckg:irrelevantInputFor ckr:firm ."),
+     [("k20", V, IRRELEVANT_INPUT)]),
     ("stage-outside-scheme", 'ckr:k6 a ckg:Stage ; skos:prefLabel "S"@en ; skos:inScheme ckp:scheme ; ckg:stageOrder 2 .',
      [("k6", V, STAGE_SCHEME)]),
     ("stage-order-negative",
@@ -452,6 +523,16 @@ BAD = [
      ('ckr:k8 a ckg:Stage ; skos:prefLabel "S"@en ; skos:inScheme ckp:stages ; ckg:stageOrder 2 ;'
      " ckg:nextStage ckp:alumina ."),
      [("k8", V, STAGE_NEXT)]),
+    # value-chain statements
+    ("statement-about-nothing", f"ckr:k9 a ckg:ChainWeaknessStatement ; ckg:originalWording \"short chain\" ; {EV} .",
+     [("k9", V, STATEMENT_ABOUT)]),
+    ("statement-about-firm", f"ckr:k10 a ckg:ChainStatement ; ckg:statementAbout ckr:firm ; {EV} .",
+     [("k10", V, STATEMENT_ABOUT)]),
+    ("coverage-without-stage", f"ckr:k11 a ckg:StageCoverageStatement ; ckg:statementAbout ckr:cluster ; {EV} .",
+     [("k11", V, COVERS_STAGE)]),
+    ("coverage-of-product",
+     f"ckr:k12 a ckg:StageCoverageStatement ; ckg:statementAbout ckr:city ; ckg:coversStage ckp:alumina ; {EV} .",
+     [("k12", V, COVERS_STAGE)]),
 ]
 
 
@@ -514,7 +595,7 @@ def test_every_shape_is_documented_and_has_an_english_message():
     constraints = {s for s in named if (s, SH.path, None) in shapes or (s, SH.select, None) in shapes}
     english = {s for s in constraints if any(m.language == "en" for m in shapes.objects(s, SH.message))}
     assert constraints - english == set()
-    assert len(constraints) == 76
+    assert len(constraints) == 87
 
 
 def test_every_class_of_the_ontology_is_a_shape_target():
@@ -525,7 +606,7 @@ def test_every_class_of_the_ontology_is_a_shape_target():
     untargeted = [
         c for c in classes if not targets & set(ontology.transitive_objects(c, RDFS.subClassOf))
     ]
-    assert len(classes) == 27
+    assert len(classes) == 31
     assert untargeted == []
 
 
