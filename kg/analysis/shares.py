@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kg.network.arrays import EPS
-from kg.network.model import node_label
+from kg.network.model import node_label, stated_share
 from kg.utils.arrays import left_sum
 from kg.vocab.namespaces import last_segment
 
@@ -72,10 +72,18 @@ def hhi(shares: Iterable[float]) -> float:
     return left_sum(s * s for s in shares)
 
 
-def product_shares(stated: Mapping[str, float | None]) -> dict[str, tuple[float, bool]]:
+def product_shares(
+    stated: Mapping[str, float | None], volumes: Mapping[str, float] | None = None
+) -> dict[str, tuple[float, bool]]:
     """Shares of one input among its suppliers: ``{supplier: (share, stated)}``.
 
-    ``stated`` maps each supplier to the share a source states, or None.
+    ``stated`` maps each supplier to the share a source states, or None. What the
+    stated shares leave is split evenly among the others, or by ``volumes`` (supplier →
+    stated volume, all in one unit) when every one of them has a volume there (adding up to
+    more than 0).
+
+    >>> product_shares({"a": 0.5, "b": None, "c": None}, {"b": 10.0, "c": 30.0})
+    {'a': (0.5, True), 'b': (0.125, False), 'c': (0.375, False)}
 
     >>> product_shares({"a": None, "b": None})
     {'a': (0.5, False), 'b': (0.5, False)}
@@ -89,10 +97,13 @@ def product_shares(stated: Mapping[str, float | None]) -> dict[str, tuple[float,
     total = left_sum(known.values())
     scale = total if total > 1 + EPS else 1.0
     rest = max(0.0, 1.0 - total / scale)
+    by_volume = volumes is not None and all(s in volumes for s in unknown)
+    open_volume = left_sum(volumes[s] for s in unknown) if by_volume else 0.0
     out = {}
     for s, v in stated.items():
         if v is None:
-            out[s] = (rest / len(unknown), False)
+            out[s] = (rest * volumes[s] / open_volume if by_volume and open_volume > 0 else rest / len(unknown),
+                      False)
         else:
             out[s] = (v / scale, True)
     return out
@@ -103,7 +114,9 @@ def input_suppliers(network, customer: str) -> dict[str, dict[str, dict]]:
 
     ``facts`` holds ``share`` (the largest share stated by any relation of that
     supplier and product, or None), ``share_wording``, ``relations``, ``quotes``,
-    ``sources`` and ``inferred`` (every relation inferred). Relations without a
+    ``sources``, ``inferred`` (every relation inferred), ``volume`` (the volumes
+    its relations state, a relation naming several products counting evenly for
+    each; None: none) and ``units`` (their unit IRIs). Relations without a
     product are grouped under the empty string.
     """
     out: dict[str, dict[str, dict]] = {}
@@ -128,8 +141,10 @@ def add(out: dict, supplier: str, product: str, rel: dict) -> None:
             "sources": [],
             "inferred": True,
             "label": "",
+            "volume": None,
+            "units": set(),
         }
-    share = rel.get("share")
+    share = stated_share(rel)  # a number, or 1.0 for a wording that states all of it
     if share is not None:
         facts["share"] = share if facts["share"] is None else max(facts["share"], share)
     if not facts["share_wording"] and rel.get("share_wording"):
@@ -142,6 +157,10 @@ def add(out: dict, supplier: str, product: str, rel: dict) -> None:
         if value and value not in facts[key]:
             facts[key].append(value)
     facts["inferred"] = facts["inferred"] and bool(rel.get("inferred"))
+    if rel.get("volume") is not None:  # a relation naming several products: its volume evenly for each
+        part = rel["volume"] / max(len(rel.get("products") or []), 1)
+        facts["volume"] = part if facts["volume"] is None else facts["volume"] + part
+        facts["units"].add(rel.get("volume_unit"))
     if not facts["label"]:
         facts["label"] = _product_label(rel, product)
 

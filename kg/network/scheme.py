@@ -8,56 +8,96 @@ from dataclasses import dataclass, field
 from kg.rdf.graph import select
 from kg.vocab.namespaces import last_segment, sparql_prologue
 
+ESSENTIAL = 2
+"""Role of an essential input (``ckg:essentialFeedstockFor``): its loss caps the output."""
+
+NON_ESSENTIAL = 1
+"""Role of a non-essential input (``ckg:feedstockFor``, and any input the scheme is silent on)."""
+
+IRRELEVANT = 0
+"""Role of an irrelevant input (``ckg:irrelevantInputFor``): it counts in the buyer's inputs, without effect."""
+
+
 ESSENTIAL_QUERY = """
-SELECT DISTINCT ?in ?out ?a ?ess ?label WHERE {
-  { ?a ckg:essentialFeedstockFor ?b . BIND(true AS ?ess) }
+SELECT DISTINCT ?in ?out ?a ?role ?label WHERE {
+  { ?a ckg:essentialFeedstockFor ?b . BIND(2 AS ?role) }
   UNION
-  { ?a ckg:feedstockFor ?b . BIND(false AS ?ess) }
+  { ?a ckg:feedstockFor ?b . FILTER NOT EXISTS { ?a ckg:essentialFeedstockFor ?b } BIND(1 AS ?role) }
+  UNION
+  { ?a ckg:irrelevantInputFor ?b . BIND(0 AS ?role) }
   ?in skos:broader* ?a .
   ?out skos:broader* ?b .
   OPTIONAL { ?a skos:prefLabel ?label FILTER(lang(?label) = "en") }
 }
 """
-"""Every product pair (input, output) with a feedstock statement that covers it."""
+"""Every product pair (input, output) with a statement of the input's role that covers it."""
+
+
+def role_of(flag) -> int:
+    """The role (2, 1 or 0) of a scheme entry: a bool (essential or not) or the role itself.
+
+    >>> role_of(True), role_of(False), role_of(0)
+    (2, 1, 0)
+    """
+    if isinstance(flag, bool):
+        return ESSENTIAL if flag else NON_ESSENTIAL
+    return int(flag)
 
 
 @dataclass(frozen=True)
 class EssentialMap:
-    """Which inputs a product needs, from the value-chain scheme.
+    """Which inputs a product needs, from the value-chain scheme (the product scheme of Diem et al.).
 
-    ``feeds[(input, output)] = (concept, essential)``: making ``output`` uses
-    ``input`` as (a narrower concept of) the feedstock ``concept``, essential
-    or not. ``labels`` names the concepts.
+    ``feeds[(input, output)] = (concept, role)``: making ``output`` uses
+    ``input`` as (a narrower concept of) the feedstock ``concept``; ``role`` is
+    2 (essential), 1 (non-essential) or 0 (irrelevant), or a bool (True: 2,
+    False: 1). ``labels`` names the concepts.
 
-    >>> m = EssentialMap({("molten", "strip"): ("metal", True), ("power", "strip"): ("power", False)})
+    >>> m = EssentialMap({("molten", "strip"): ("metal", True), ("power", "strip"): ("power", False),
+    ...                   ("paint", "strip"): ("paint", 0)})
     >>> m.classify("molten", ["strip", "foil"])
     ('metal', True)
     >>> m.classify("power", ["strip"])
     ('power', False)
     >>> m.classify("scrap", ["strip"])
     ('scrap', False)
+    >>> m.role("paint", ["strip"]), m.role("paint", ["strip", "foil"]), m.role("molten", ["strip"])
+    (('paint', 0), ('paint', 1), ('metal', 2))
     """
 
-    feeds: Mapping[tuple[str, str], tuple[str, bool]] = field(default_factory=dict)
+    feeds: Mapping[tuple[str, str], tuple[str, bool | int]] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
+
+    def role(self, product: str, outputs: Iterable[str]) -> tuple[str, int]:
+        """The input group of ``product`` for a customer making ``outputs`` and its role (2, 1, 0).
+
+        Of several outputs the largest role wins (essential for any of them makes it essential);
+        an input is irrelevant only if the scheme says so for every output (an output the scheme
+        is silent on takes it as non-essential). No statement: its own group, non-essential.
+        """
+        outputs = list(dict.fromkeys(outputs))
+        found = [(c, role_of(e)) for c, e in (self.feeds[(product, o)] for o in outputs if (product, o) in self.feeds)]
+        if not found:
+            return product, NON_ESSENTIAL
+        top = max(r for _, r in found)
+        if top == IRRELEVANT and len(found) < len(outputs):
+            return product, NON_ESSENTIAL
+        return min(c for c, r in found if r == top), top
 
     def classify(self, product: str, outputs: Iterable[str]) -> tuple[str, bool]:
         """The input group of ``product`` for a customer making ``outputs``, and whether it is essential."""
-        found = [self.feeds[(product, o)] for o in outputs if (product, o) in self.feeds]
-        if not found:
-            return product, False
-        essential = [c for c, e in found if e]
-        if essential:
-            return min(essential), True
-        return min(c for c, _ in found), False
+        concept, role = self.role(product, outputs)
+        return concept, role == ESSENTIAL
 
 
 def essential_map(graph) -> EssentialMap:
     """Read the feedstock statements of the product scheme (one SPARQL query).
 
     A statement on a broader concept holds for its narrower concepts, on both
-    sides; of several statements the narrowest input concept wins, essential
-    ones first.
+    sides; of several statements the largest role wins (essential, then
+    non-essential, then irrelevant: ``ckg:irrelevantInputFor``), and among
+    those the narrowest input concept. Entries are ``(concept, True)``,
+    ``(concept, False)`` or ``(concept, 0)`` (irrelevant).
 
     >>> from kg.rdf.graph import open_graph
     >>> from kg.vocab.terms import CKP
@@ -68,22 +108,23 @@ def essential_map(graph) -> EssentialMap:
     >>> m.labels[concept]
     'aluminium metal (molten aluminium, ingot, alloy)'
     """
-    candidates: dict[tuple[str, str], set[tuple[str, bool]]] = {}
+    candidates: dict[tuple[str, str], set[tuple[str, int]]] = {}
     within: set[tuple[str, str]] = set()
     labels: dict[str, str] = {}
     for row in graph.query(sparql_prologue() + ESSENTIAL_QUERY):
         product, output, concept = str(row[0]), str(row[1]), str(row[2])
-        essential = bool(row[3].toPython())
-        candidates.setdefault((product, output), set()).add((concept, essential))
+        role = int(row[3].toPython())
+        candidates.setdefault((product, output), set()).add((concept, role))
         within.add((product, concept))
         if row[4] is not None:
             labels[concept] = str(row[4])
     feeds = {}
     for key, found in candidates.items():
-        essential = {c for c, e in found if e}
-        pool = essential or {c for c, _ in found}
+        top = max(r for _, r in found)
+        pool = {c for c, r in found if r == top}
         narrowest = [c for c in pool if not any(o != c and (o, c) in within for o in pool)]
-        feeds[key] = (min(narrowest or pool), bool(essential))  # `or pool`: a cycle in skos:broader
+        concept = min(narrowest or pool)  # `or pool`: a cycle in skos:broader
+        feeds[key] = (concept, top == ESSENTIAL) if top else (concept, IRRELEVANT)
     return EssentialMap(feeds, labels)
 
 

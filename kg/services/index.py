@@ -17,9 +17,11 @@ a new one is written. An index written by another format version is rebuilt.
 
 What is in it: the network's nodes (IRI, label, kind, weight), the immediate dominator
 of each node, the dominated weight, the sole-supplier links, the names of every
-named entity (normalised, for exact name lookups), the ESRI model compiled to arrays
-(:class:`kg.analysis.esri.model.CompiledModel`) with its assumption notes, and the ESRI results of the
-candidates `kg risk` would compute. (Indexes written before may also hold a "cited" array,
+named entity (normalised, for exact name lookups), the ESRI model of the network `kg risk`
+ranks in (every cluster's members and their direct partners, see
+:func:`kg.services.ranking.scope_network`) compiled to arrays, both bounds
+(:class:`kg.analysis.esri.model.CompiledModel`), with its assumption notes and scope, and the ESRI
+results (both bounds) of the firms `kg risk` would compute. (Indexes written before may also hold a "cited" array,
 the sources of every supply relation, which nothing reads any more: `kg view` cites those
 of the links it draws.)
 
@@ -42,10 +44,11 @@ from kg.analysis.esri.ranking import esri
 from kg.lookup.names import entity_rows, normalise
 from kg.network.arrays import supply_table
 from kg.network.project import supply_network
-from kg.network.scheme import essential_map
+from kg.network.scheme import essential_map, role_of
 from kg.rdf.generations import INDEX_DIR, Generation, current_generation, open_store
 from kg.rdf.local import wrap
 from kg.services.index_reader import EXACT_RISK_LIMIT, FORMAT, RISK_TOP, AnalysisIndex
+from kg.services.ranking import scope_network
 from kg.utils.arrays import pack_strings
 from kg.utils.files import atomic_file
 
@@ -78,28 +81,31 @@ def build_index(network, *, entities: dict | None = None, essential=None, tree=N
     arrays["dom_weight"] = np.array([tree.weight.get(n, 0) for n in nodes], dtype=np.int64)
 
     say("systemic-risk model")
-    table = supply_table(network)
-    model = prepare(network, essential=essential, table=table)
+    net, members, scope = scope_network(network)
+    table = supply_table(net)
+    model = prepare(net, essential=essential, table=table)
     arrays.update({f"esri_{k}": v for k, v in model.compiled.to_arrays().items()})
     arrays.update({f"note_{k}": v for k, v in model.note_table().to_arrays().items()})
-    linked = sorted(n for n in network if network.degree(n) > 0)
+    arrays["esri_scope"] = pack_strings([scope])
+    linked = sorted(n for n in members if net.degree(n) > 0 and net.nodes[n].get("kind") != "cohort")
     exact = len(linked) <= EXACT_RISK_LIMIT
     say(f"systemic risk of {'every linked firm' if exact else f'the top {RISK_TOP} candidates'}")
-    ranked = esri(network, firms=linked, top=None if exact else RISK_TOP, essential=essential, tree=tree,
-                  table=table) if linked else []
+    ranked = esri(net, firms=linked, top=None if exact else RISK_TOP, essential=essential,
+                  tree=tree if len(net) == len(network) else None, table=table, scope=scope) if linked else []
     arrays["ranked"] = np.array([pos[r.firm] for r in ranked], dtype=np.int32)
-    arrays["ranked_esri"] = np.array([r.esri for r in ranked], dtype=np.float64)
+    arrays["ranked_esri"] = np.array([r.esri_low for r in ranked], dtype=np.float64)
+    arrays["ranked_esri_named"] = np.array([r.esri_high for r in ranked], dtype=np.float64)
     arrays["n_linked"] = np.array(len(linked))
     arrays["linked"] = np.array([network.degree(n) > 0 for n in nodes], dtype=bool)
 
     say("sole-supplier links")
-    sole = sole_supplier_links(network, essential=essential, table=table)
+    sole = sole_supplier_links(network, essential=essential, table=supply_table(network))
     arrays["sole_supplier"] = np.array([pos[r.suppliers[0].supplier] for r in sole], dtype=np.int32)
     arrays["sole_customer"] = np.array([pos[r.customer] for r in sole], dtype=np.int32)
     arrays["sole_input"] = pack_strings([r.product_label for r in sole])
 
     if essential is not None:
-        arrays["essential"] = pack_strings([json.dumps({"feeds": [[i, o, c, e] for (i, o), (c, e) in sorted(essential.feeds.items())],
+        arrays["essential"] = pack_strings([json.dumps({"feeds": [[i, o, c, role_of(e)] for (i, o), (c, e) in sorted(essential.feeds.items())],
                                                  "labels": dict(sorted(essential.labels.items()))})])
 
     say("names")

@@ -15,7 +15,7 @@ from kg.network.scheme import EssentialMap
 from kg.rdf.generations import Generation
 from kg.utils.arrays import PackedStrings
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what the index holds or how it is computed changes."""
 
 
@@ -51,7 +51,8 @@ class AnalysisIndex:
         self.essential = None
         if "essential" in arrays:
             scheme = json.loads(PackedStrings(arrays["essential"])[0])
-            self.essential = EssentialMap({(i, o): (c, e) for i, o, c, e in scheme["feeds"]}, scheme["labels"])
+            self.essential = EssentialMap({(i, o): (c, e == 2 if e else 0) for i, o, c, e in scheme["feeds"]},
+                                          scheme["labels"])
         self.generation: Generation | None = None
         self._model = None
 
@@ -158,21 +159,30 @@ class AnalysisIndex:
 
     # --- systemic risk
 
-    def esri_card(self, iri: str, *, top_affected: int = 10) -> dict:
-        """The ``esri`` part of :func:`kg.services.card.dependency_card` for ``iri``: its index
-        (one cascade on the compiled model), its rank among the ranked firms and itself,
-        the firms hit hardest and the assumptions."""
+    def esri_card(self, iri: str, *, top_affected: int = 10, bound: str = "stated") -> dict:
+        """The ``esri`` part of :func:`kg.services.card.dependency_card` for ``iri``: its index under
+        both bounds (two cascades on the compiled model), its rank (by ``bound``) among the ranked
+        firms and itself, the firms hit hardest and the assumptions, and the scope."""
         if self._model is None:
             a = self.arrays
-            model = CompiledModel.from_arrays({k[5:]: a[k] for k in a if k.startswith("esri_")},
+            model = CompiledModel.from_arrays({k[5:]: a[k] for k in a if k.startswith("esri_") and k != "esri_scope"},
                                               strings=PackedStrings)
             notes = NoteTable.from_arrays({k[5:]: a[k] for k in a if k.startswith("note_")}, strings=PackedStrings)
             self._model = (model, notes)
         cm, notes = self._model
-        i = self.position(iri)
-        state = propagate(cm, i)
-        ranked, values = self.arrays["ranked"], self.arrays["ranked_esri"]
-        others = values[ranked != i]
+        scope = PackedStrings(self.arrays["esri_scope"])[0]
+        if self.kinds[self.position(iri)] == "cohort":
+            return {"note": "a cohort is an aggregate of firms, not a firm: it is not ranked", "scope": scope}
+        try:
+            i = cm.number(iri)
+        except KeyError:
+            return {"note": "outside the ranked network (no cluster and no partner in one)", "scope": scope}
+        state = propagate(cm, i, bound=bound)
+        other = propagate(cm, i, bound="named" if bound == "stated" else "stated")
+        ranked = self.arrays["ranked"]
+        values = self.arrays["ranked_esri" if bound == "stated" else "ranked_esri_named"]
+        position = self.position(iri)
+        others = values[ranked != position]
         mine = round(state.esri, 12)
         n_linked = int(self.arrays["n_linked"])
         exact = n_linked <= EXACT_RISK_LIMIT
@@ -180,7 +190,8 @@ class AnalysisIndex:
         if not exact:
             notes_out.append(
                 f"ranked among the {len(ranked)} candidates with the largest dominated weight and weighted "
-                f"out-degree and this firm, not among all {n_linked:,} linked nodes")
+                f"out-degree and this firm, not among all {n_linked:,} linked firms")
+        low, high = (state.esri, other.esri) if bound == "stated" else (other.esri, state.esri)
         return {
             "value": round(state.esri, 6),
             "own": round(float(cm.weight[i]) / cm.total, 6) if cm.total > 0 else 0.0,
@@ -190,6 +201,10 @@ class AnalysisIndex:
             "affected": [{"firm": node, "label": self.label(node), "loss": round(loss, 6)}
                          for node, loss in affected(cm, state)[:top_affected]],
             "assumptions": notes_out,
+            "scope": scope,
+            "bound": bound,
+            "low": round(low, 6),
+            "high": round(high, 6),
         }
 
     # --- sole-supplier links

@@ -1,9 +1,20 @@
 """Firms ranked by systemic risk (``kg risk``): the network, the ESRI ranking, the dominator
-tree and the sole-supplier links, composed once for every face."""
+tree and the sole-supplier links, composed once for every face.
+
+The network an ESRI is relative to (its scope) is named in every answer:
+
+- all clusters: the members of every loaded cluster and their direct partners (suppliers
+  and customers). Nodes in no cluster and trading with no member are left out.
+- one cluster: its members and their direct partners.
+
+Only members are ranked (firms and groups; never cohorts, which are aggregates, nor
+outside partners such as a foreign customer): partners stay in the network, so what they
+lose counts, and their output is in the denominator.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -17,6 +28,8 @@ from kg.network.project import supply_network
 from kg.network.scheme import essential_map
 from kg.services.index_reader import EXACT_RISK_LIMIT
 
+EPS = 1e-12
+
 
 @dataclass
 class Ranking:
@@ -29,31 +42,93 @@ class Ranking:
     """supplier IRI -> labels of the customers it is the sole supplier of"""
     exact: bool
     """every firm computed (else only the candidates: method "pruned")"""
+    scope: str = ""
+    """the network the indices are relative to"""
+    bound: str = "stated"
+    notes: list[str] = field(default_factory=list)
+    """one-line remarks on the ranking (scope, firms left out)"""
+    empty: str = ""
+    """what to say instead of an empty table"""
+
+
+def scope_network(network, members=None, label: str | None = None):
+    """(network, members to rank, scope) of a supply network: ``members`` (default: the members
+    of every cluster, from the node attribute ``clusters``) and their direct partners.
+
+    >>> from kg.network.model import network_from_edges
+    >>> g = network_from_edges([("a", "b"), ("b", "c"), ("x", "y")])
+    >>> g.nodes["b"]["clusters"] = ["k"]
+    >>> net, members, scope = scope_network(g)
+    >>> sorted(net), members, scope
+    (['a', 'b', 'c'], {'b'}, 'all loaded clusters (3 nodes: members of every cluster and their direct partners)')
+    """
+    if members is None:
+        members = {n for n, clusters in network.nodes(data="clusters") if clusters}
+        if not members:  # no node states a cluster: the whole network
+            return network, set(network), f"the whole network ({len(network):,} nodes; no cluster stated)"
+        net = neighbourhood(network, members)
+        scope = f"all loaded clusters ({len(net):,} nodes: members of every cluster and their direct partners)"
+    else:
+        net = neighbourhood(network, members)
+        scope = f"cluster {label} and its direct partners ({len(net):,} nodes)"
+    return net, {m for m in members if m in net}, scope
 
 
 def risk_network(graph, cluster: str | None):
-    """(network, members to rank, essential map): a cluster's members and their direct partners, or all."""
+    """(network, members to rank, essential map, scope): a cluster's members and their direct
+    partners, or those of every cluster."""
     G = supply_network(graph, evidence=False)  # the ranking shows no quotes
     if cluster is None:
-        return G, set(G), essential_map(graph)
-    members = cluster_members(graph, resolve_cluster(graph, cluster)) & set(G)
-    return neighbourhood(G, members), members, essential_map(graph)
+        net, members, scope = scope_network(G)
+    else:
+        iri = resolve_cluster(graph, cluster)
+        members = cluster_members(graph, iri) & set(G)
+        label = next((lab for n in members for c, lab in zip(G.nodes[n].get("clusters") or [],
+                                                              G.nodes[n].get("cluster_labels") or [])
+                      if c == iri), None) or cluster
+        net, members, scope = scope_network(G, members, label)
+    return net, members, essential_map(graph), scope
 
 
-def rank_firms(graph, *, top: int, cluster: str | None = None, include_all: bool = False) -> Ranking:
-    """The ``top`` firms of ``graph`` (or of a cluster and its partners) by ESRI.
+def rank_firms(graph, *, top: int, cluster: str | None = None, include_all: bool = False,
+               bound: str = "stated", weights: str = "auto") -> Ranking:
+    """The ``top`` firms of ``graph`` (or of a cluster and its partners) by ESRI under ``bound``.
 
-    Firms without a stated supply link are ranked only with ``include_all``. Above
-    :data:`EXACT_RISK_LIMIT` firms only the candidates are computed (``exact`` is False).
+    Members without a stated supply link are ranked only with ``include_all``; cohorts never.
+    Under the "stated" bound only firms whose index exceeds their own output share are listed
+    (a note counts the others). Above :data:`EXACT_RISK_LIMIT` firms only the candidates are
+    computed (``exact`` is False).
     """
-    G, members, scheme = risk_network(graph, cluster)
-    firms = sorted(n for n in members if include_all or G.degree(n) > 0)
+    G, members, scheme, scope = risk_network(graph, cluster)
+    cohorts = sum(1 for n in members if G.nodes[n].get("kind") == "cohort")
+    firms = sorted(n for n in members if G.nodes[n].get("kind") != "cohort" and (include_all or G.degree(n) > 0))
     exact = len(firms) <= EXACT_RISK_LIMIT
     tree = dominator_tree(G)
     table = supply_table(G)  # one scan of the network for both
-    results = esri(G, firms=firms, top=None if exact else top, essential=scheme, tree=tree,
-                   table=table)[:top] if firms else []
+    results = esri(G, firms=firms, top=None if exact else top, essential=scheme, tree=tree, table=table,
+                   bound=bound, scope=scope, weights=weights) if firms else []
+    notes = [f"ESRI relative to {scope}; bound {bound!r} (esri; the other bound beside it)"]
+    if bound == "stated":
+        own_only = [r for r in results if r.esri <= r.own + EPS]
+        results = [r for r in results if r.esri > r.own + EPS]
+        if own_only:
+            notes.append(
+                ("1 other firm takes down only its own output" if len(own_only) == 1 else
+                 f"{len(own_only)} other firms take down only their own output")
+                + " on stated coverage (no stated share links them); `--bound named` ranks them as if the "
+                "named partners were all their trade")
+    if not exact:
+        notes.append(f"computed for the {top} candidates with the largest dominated weight and weighted "
+                     f"out-degree, not for all {len(firms):,} firms (above {EXACT_RISK_LIMIT:,} firms)")
+    if cohorts:
+        notes.append(f"{cohorts} cohort{'s' if cohorts != 1 else ''} (aggregates of firms, not firms) not ranked")
+    if results and results[0].assumptions:
+        notes.append(results[0].assumptions[0])  # the output weights
+    results = results[:top]
     sole: dict[str, list[str]] = {}
     for row in sole_supplier_links(G, essential=scheme, table=table):
         sole.setdefault(row.suppliers[0].supplier, []).append(row.customer_label)
-    return Ranking(G, results, tree, sole, exact)
+    empty = ("no member of this network has a stated supply link (--all ranks them: each takes down only "
+             "its own output)" if not firms else
+             "no firm of this network takes down more than its own output on stated coverage")
+    return Ranking(G, results, tree, sole, exact, scope, bound, notes, empty)

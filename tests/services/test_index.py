@@ -19,7 +19,7 @@ PREFIXES = """@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
 def diamond():
     #   s → a → m ← b ← s ;  m → c ;  x → c
     return network_from_edges([("s", "a"), ("s", "b"), ("a", "m"), ("b", "m"), ("m", "c"), ("x", "c")],
-                              weight={"c": 5})
+                              weight={"c": 5}, share={("s", "a"): 1.0, ("s", "b"): 1.0})
 
 
 def test_dominator_parts_match_a_hand_worked_tree():
@@ -37,7 +37,7 @@ def test_dominator_parts_match_a_hand_worked_tree():
 
 def test_sole_supplier_links_come_from_the_whole_network():
     idx = build_index(diamond())
-    # a and b get everything from s; m (from a and b) and c (from m and x) have two suppliers
+    # a and b get everything from s (share 1 stated); m (from a and b) and c (from m and x) have two suppliers
     assert [row["customer"] for row in idx.sole_supplier_of("s")] == ["a", "b"]
     assert idx.sole_supplier_of("a") == []
 
@@ -189,10 +189,10 @@ def test_a_large_network_ranks_among_the_candidates(monkeypatch):
     import kg.services.index
     import kg.services.index_reader
 
-    # a → b → c, a → d: ESRI (firm count, 4 nodes, all inputs non-essential and unshared):
-    # a: a, b, c, d all fail → 1.0; b: b and c fail, a loses half its sales → (2 + 0.5) / 4;
-    # c: c fails, b loses all its sales (its only customer), a half → (1 + 1 + 0.5) / 4;
-    # d: d fails, a loses half → 1.5 / 4
+    # a → b → c, a → d, no share stated: under the default "stated" bound no link counts, so
+    # every firm takes down only itself (1/4); under "named" (firm count, 4 nodes, inputs
+    # non-essential): a: all fail → 1.0; c: c fails, b loses all its sales, a half of them
+    # (b and d each buy 1 from a) → (1 + 1 + 0.5) / 4 = 0.625; d: d and half of a → 0.375
     G = network_from_edges([("a", "b"), ("b", "c"), ("a", "d")])
     monkeypatch.setattr(kg.services.index, "EXACT_RISK_LIMIT", 2)
     monkeypatch.setattr(kg.services.index, "RISK_TOP", 2)
@@ -200,13 +200,14 @@ def test_a_large_network_ranks_among_the_candidates(monkeypatch):
     idx = build_index(G)
     assert [idx.nodes[i] for i in idx.arrays["ranked"]] == ["a", "b"]  # the 2 candidates: a dominates 3, b 1
     card = idx.esri_card("d")
-    assert (card["value"], card["rank"], card["of"]) == (0.375, 3, 3)
+    assert (card["value"], card["rank"], card["of"]) == (0.25, 1, 3)  # ties share rank 1
+    assert (card["low"], card["high"]) == (0.25, 0.375)
     assert card["assumptions"][-1] == ("ranked among the 2 candidates with the largest dominated weight and "
-                                       "weighted out-degree and this firm, not among all 4 linked nodes")
-    card = idx.esri_card("c")  # as much as b: they share rank 2
+                                       "weighted out-degree and this firm, not among all 4 linked firms")
+    card = idx.esri_card("c", bound="named")  # as much as b: they share rank 2
     assert (card["value"], card["rank"], card["of"]) == (0.625, 2, 3)
     assert [(a["firm"], a["loss"]) for a in card["affected"]] == [("b", 1.0), ("a", 0.5)]
-    card = idx.esri_card("a")  # a candidate itself: ranked among the 2
+    card = idx.esri_card("a", bound="named")  # a candidate itself: ranked among the 2
     assert (card["value"], card["rank"], card["of"]) == (1.0, 1, 2)
 
 

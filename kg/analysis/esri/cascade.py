@@ -8,6 +8,7 @@ import numpy as np
 
 from kg.analysis.esri.compile import prepare
 from kg.analysis.esri.model import (
+    BOUNDS,
     EPS,
     MAX_ROUNDS,
     THRESHOLD,
@@ -103,12 +104,14 @@ def propagate(
     *,
     threshold: float = THRESHOLD,
     max_rounds: int = MAX_ROUNDS,
+    bound: str = "stated",
 ) -> CascadeState:
-    """Propagate the failure of node number ``firm`` on a compiled model (see the module docstring).
+    """Propagate the failure of node number ``firm`` on a compiled model under ``bound``
+    ("stated" or "named", see :data:`kg.analysis.esri.model.BOUNDS`).
 
-    Same rounds and the same floats as the reference
-    :func:`kg.analysis.esri.reference.cascade_python`; only the firm's descendants (downstream shock) and
-    ancestors (upstream shock) are updated.
+    Same rounds as the reference :func:`kg.analysis.esri.reference.cascade_python` (values to
+    rounding); only the firm's descendants (downstream shock) and ancestors (upstream shock)
+    are updated; it stops after the first round whose largest change is at most ``threshold``.
     """
     n = len(model.nodes)
     if not 0 <= firm < n:
@@ -128,9 +131,11 @@ def propagate(
     count = model.essential_ptr[down + 1] - model.essential_ptr[down]
     grouped = count > 0
     starts = (np.cumsum(count) - count)[grouped]
-    groups = model.rows("group", concat_ranges(model.essential_ptr, down)) if grouped.any() else None
-    other = model.rows("other", down)
-    sales = model.rows("sales", up)
+    if bound not in BOUNDS:
+        raise ValueError(f"bound must be one of {', '.join(BOUNDS)}, not {bound!r}")
+    groups = model.rows("group", concat_ranges(model.essential_ptr, down), bound) if grouped.any() else None
+    other = model.rows("other", down, bound)
+    sales = model.rows("sales", up, bound)
     sells = model.has_sales[up]
     changes: list[float] = []
     converged = False
@@ -144,13 +149,13 @@ def propagate(
             new_d = np.maximum(0.0, np.minimum(cap, 1.0 - other @ missing))
             delta = float(np.abs(new_d - hd[down]).max())
         if len(up):
-            new_u = np.where(sells, np.maximum(0.0, np.minimum(1.0, sales @ hu)), 1.0)
+            new_u = np.where(sells, np.maximum(0.0, np.minimum(1.0, 1.0 - sales @ (1.0 - hu))), 1.0)
             delta = max(delta, float(np.abs(new_u - hu[up]).max()))
             hu[up] = new_u
         if len(down):
             hd[down] = new_d
         changes.append(delta)
-        if delta < threshold:
+        if delta <= threshold:
             converged = True
             break
     health = np.minimum(hd, hu)
@@ -185,8 +190,9 @@ def cascade(
     weights: str = "auto",
     max_rounds: int = MAX_ROUNDS,
     model: Model | None = None,
+    bound: str = "stated",
 ) -> Cascade:
-    """Propagate the failure of ``firm`` (``psi_firm = 0``) and return the end state.
+    """Propagate the failure of ``firm`` (``psi_firm = 0``) under ``bound`` and return the end state.
 
     ``model`` (from :func:`prepare`) saves recomputing coefficients across calls.
     The reference is :func:`kg.analysis.esri.reference.cascade_python`.
@@ -195,9 +201,11 @@ def cascade(
     >>> g = nx.DiGraph()
     >>> g.add_edge("a", "b", relations=[{"product": "metal"}])
     >>> g.add_edge("b", "c", relations=[{"product": "strip"}])
-    >>> c = cascade(g, "a")
+    >>> c = cascade(g, "a", bound="named")  # no shares stated: the named suppliers are all
     >>> c.health, c.rounds, c.changes, c.esri
     ({'a': 0.0, 'b': 0.0, 'c': 0.0}, 3, (1.0, 1.0, 0.0), 1.0)
+    >>> cascade(g, "a").health  # the stated bound: no share stated, so no link counts
+    {'a': 0.0, 'b': 1.0, 'c': 1.0}
     """
     if firm not in network:
         raise UnknownName(firm, [])
@@ -207,7 +215,7 @@ def cascade(
     if model.compiled is None:
         raise ValueError("a reference model: use kg.analysis.esri.reference.cascade_python")
     cm = model.compiled
-    state = propagate(cm, cm.index[firm], threshold=threshold, max_rounds=max_rounds)
+    state = propagate(cm, cm.index[firm], threshold=threshold, max_rounds=max_rounds, bound=bound)
     nodes = cm.nodes
 
     def values(h, which):

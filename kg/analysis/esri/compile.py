@@ -1,11 +1,12 @@
-"""Compiling a supply network into the ESRI model's arrays."""
+"""Compiling a supply network into the ESRI model's arrays (both bounds)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from kg.analysis.esri.model import CompiledModel, Model, output_weights
+from kg.analysis.esri.model import CompiledModel, Model
 from kg.analysis.esri.notes import Notes, NoteTable, note_table
+from kg.analysis.esri.weights import BASES, output_weights
 from kg.network.arrays import SupplyTable, input_groups, supply_table
 from kg.network.scheme import EssentialMap
 from kg.utils.arrays import left_sum, segment_sums
@@ -19,7 +20,7 @@ def prepare(
     weights: str = "auto",
     table: SupplyTable | None = None,
 ) -> Model:
-    """Precompute the impact coefficients of a network (done once for many cascades).
+    """Precompute the impact coefficients of a network, both bounds (done once for many cascades).
 
     They are compiled into a :class:`CompiledModel` (``.compiled``) from one scan of the
     network (``table``, :func:`kg.network.arrays.supply_table`, if the caller has it); the
@@ -29,40 +30,46 @@ def prepare(
         return _prepare(network, essential, weights, table)
 
 
+def general_notes(description: str, essential) -> list[str]:
+    """The notes every cascade of a model starts with."""
+    out = [f"output weights: {description}"]
+    if essential is None:
+        out.append("no product scheme given: every input counted as non-essential (linear)")
+    return out
+
+
 def _prepare(
     network, essential: EssentialMap | None, weights: str, table: SupplyTable | None
 ) -> Model:
-    weight, basis = output_weights(network, weights)
-    general = [f"output weights: {basis}"]
-    if essential is None:
-        general.append("no product scheme given: every input counted as non-essential (linear)")
     table = table or supply_table(network)
+    w = output_weights(network, weights, table=table)
+    general = general_notes(w.description, essential)
     groups = input_groups(table, essential)
     nodes = table.nodes
     n = len(nodes)
-    w = np.array([weight[v] for v in nodes], dtype=np.float64)
-    by_volume = _by_volume(table, n)
-    compiled = CompiledModel(
-        nodes, w, left_sum(weight.values()), *_coefficients(table, groups, w, by_volume)
-    )
+    wv = np.array([w.weight[v] for v in nodes], dtype=np.float64)
+    arrays, sales = _coefficients(network, table, groups, wv)
+    compiled = CompiledModel(nodes, wv, left_sum(w.weight.values()), *arrays)
 
     own = np.zeros(n, dtype=bool)
-    if basis.startswith("firm count"):
-        for v, data in network.nodes(data=True):
-            if data.get("kind") == "cohort" and data.get("member_count") is None:
-                own[table.index[v]] = True
-    has_inputs = np.bincount(groups.customer, minlength=n) > 0
-    guessed = np.bincount(groups.customer, weights=~groups.stated, minlength=n) > 0
-    inferred = np.bincount(groups.customer, weights=groups.inferred, minlength=n) > 0
+    for v in w.notes:
+        if v in table.index:
+            own[table.index[v]] = True
+    c = groups.customer
+    has_inputs = np.bincount(c, minlength=n) > 0
+    guessed = np.bincount(c, weights=~groups.stated, minlength=n) > 0
+    inferred = np.bincount(c, weights=groups.inferred, minlength=n) > 0
+    pairs = np.bincount(c, weights=groups.pair_first, minlength=n)
+    sizes = (pairs > 1) & ~groups.by_volume
     unknown = np.zeros(n, dtype=bool)
     if essential is not None:
         empty = table.output_sets.index(()) if () in table.output_sets else -1
         unknown = table.outputs == empty
-    down = has_inputs & (unknown | guessed | inferred)
-    sellers = np.diff(compiled.sales_indptr)
+    down = has_inputs & (unknown | guessed | inferred | sizes)
+    sellers, by_volume, with_total = sales
     compiled.notes = (
         down.astype(np.uint8)
-        | ((sellers > 0) & ~by_volume).astype(np.uint8) << 1
+        | ((sellers > 0) & ~with_total).astype(np.uint8) << 1
         | own.astype(np.uint8) << 2
     )
 
@@ -71,14 +78,15 @@ def _prepare(
     def notes() -> NoteTable:
         if not made:
             made.append(
-                note_table(network, table, groups, compiled, general, essential, unknown, sellers)
+                note_table(network, table, groups, compiled, general, essential, unknown, sizes,
+                           sellers, by_volume, w.notes)
             )
         return made[0]
 
     return Model(
-        weight,
+        w.weight,
         compiled.total,
-        basis,
+        w.basis,
         {},
         {},
         {},
@@ -91,95 +99,122 @@ def _prepare(
     )
 
 
-
-
 def _ptr(rows: np.ndarray, n: int) -> np.ndarray:
     """CSR row pointers for entries already sorted by row."""
     return np.r_[0, np.cumsum(np.bincount(rows, minlength=n))].astype(np.int64)
 
 
-def _by_volume(table: SupplyTable, n: int) -> np.ndarray:
-    """Suppliers whose every sale states a volume, all in one unit, adding up to more than 0."""
-    src, unit, volume = table.edge_src, table.edge_unit, table.edge_volume
-    order = np.lexsort((table.edge_dst, src))
-    src, unit, volume = src[order], unit[order], volume[order]
-    out = np.zeros(n, dtype=bool)
-    if not len(src):
-        return out
-    starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
-    ok = (np.minimum.reduceat(unit, starts) >= 0) & (
-        np.minimum.reduceat(unit, starts) == np.maximum.reduceat(unit, starts)
-    )
-    total = segment_sums(np.where(unit >= 0, volume, 0.0), starts)
-    out[src[starts]] = ok & (total > 0)
+def stated_totals(network, table: SupplyTable) -> tuple[np.ndarray, np.ndarray]:
+    """Per node: its stated total in the unit of each volume unit code (NaN: none), as
+    ``(unit code -> node attribute column)``: capacity for tonnes, output value for yuan."""
+    n = len(table.nodes)
+    columns = {}
+    for basis in BASES.values():
+        attribute = basis[2]
+        column = np.full(n, np.nan)
+        for v, x in network.nodes(data=attribute):
+            if x is not None and x > 0:
+                column[table.index[v]] = x
+        columns[basis[3]] = column
+    units = table.units or []
+    out = np.full((len(units) + 1, n), np.nan)  # last row: no unit
+    for code, unit in enumerate(units):
+        for family, column in columns.items():
+            if unit in family:
+                out[code] = column
     return out
 
 
-def _coefficients(table: SupplyTable, groups, w: np.ndarray, by_volume: np.ndarray) -> tuple:
-    """The CSR arrays of a :class:`CompiledModel` (after ``nodes``, ``weight``, ``total``).
-
-    Every sum runs left to right in the reference's order: a supplier's share
-    of a group over the group's products (in product order), a supplier's
-    sales over its customers (in customer order).
-    """
+def _coefficients(network, table: SupplyTable, groups, w: np.ndarray) -> tuple:
+    """The CSR arrays of a :class:`CompiledModel` (after ``nodes``, ``weight``, ``total``), and
+    per supplier (number of customers, sales split by stated volumes, total sales stated)."""
     n = len(table.nodes)
-    # a supplier's share of a group: the mean of its shares of the group's products
-    c, key, p, s = groups.customer, groups.key, groups.product, groups.supplier
+    c, key, p, s, gid = groups.customer, groups.key, groups.product, groups.supplier, groups.group_id
+    role = groups.group_role[gid] if len(gid) else np.zeros(0, dtype=np.int64)
+    group_pi = segment_sums(np.where(groups.pair_first, groups.pi, 0.0), groups.group_starts)
+    denominator = np.where(role == 2, group_pi[gid] if len(gid) else 0.0, groups.s_in[c])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        positive = denominator > 0
+        named_w, low_w = groups.named * groups.pi, groups.low * groups.pi
+        value_named = np.where(positive, named_w / denominator, 0.0)
+        value_low = np.where(positive, low_w / denominator, 0.0)
+        bought = np.where(groups.s_in[c] > 0, named_w / groups.s_in[c], 0.0) * w[c]
+    # one entry per (customer, group, supplier)
     order = np.lexsort((p, s, key, c))
-    values = groups.share[order] / groups.group_products[groups.group_id[order]]
-    c, key, s, gid = c[order], key[order], s[order], groups.group_id[order]
+    c2, key2, s2, gid2 = c[order], key[order], s[order], gid[order]
     first = (
-        np.flatnonzero(np.r_[True, (c[1:] != c[:-1]) | (key[1:] != key[:-1]) | (s[1:] != s[:-1])])
-        if len(c)
+        np.flatnonzero(np.r_[True, (c2[1:] != c2[:-1]) | (key2[1:] != key2[:-1]) | (s2[1:] != s2[:-1])])
+        if len(c2)
         else np.zeros(0, dtype=np.int64)
     )
-    share = segment_sums(values, first)
-    c, s, gid = c[first], s[first], gid[first]
-    essential = groups.group_essential[gid]
-    # essential groups: one row each, in (customer, group) order, suppliers in order
+    named = segment_sums(value_named[order], first)
+    low = segment_sums(value_low[order], first)
+    c2, s2, gid2 = c2[first], s2[first], gid2[first]
+    entry_role = groups.group_role[gid2] if len(gid2) else np.zeros(0, dtype=np.int64)
+    essential, rest = entry_role == 2, entry_role == 1
     group_customer = groups.customer[groups.group_starts][groups.group_essential]
     essential_ptr = _ptr(group_customer, n)
     rank = np.cumsum(groups.group_essential) - 1
-    group_indptr = _ptr(rank[gid[essential]], int(groups.group_essential.sum()))
-    # the other groups: one row per customer, groups in order, suppliers in order; each group weighs 1 / S_i
-    rest = ~essential
-    other_indptr = _ptr(c[rest], n)
-    other_data = share[rest] / groups.customer_groups[c[rest]]
-    # sales, customers in order: by stated volume, else by customer weight
+    group_indptr = _ptr(rank[gid2[essential]], int(groups.group_essential.sum()))
+    other_indptr = _ptr(c2[rest], n)
+    # sales, customers in order
     order = np.lexsort((table.edge_dst, table.edge_src))
-    src, dst, volume = table.edge_src[order], table.edge_dst[order], table.edge_volume[order]
+    src, dst = table.edge_src[order], table.edge_dst[order]
+    volume, unit = table.edge_volume[order], table.edge_unit[order]
     sales_indptr = _ptr(src, n)
+    counts = np.diff(sales_indptr)
+    sellers = counts
+    by_volume = np.zeros(n, dtype=bool)
+    with_total = np.zeros(n, dtype=bool)
     sales_data = np.zeros(len(src))
+    sales_low = np.zeros(len(src))
     if len(src):
-        starts = sales_indptr[:-1][np.diff(sales_indptr) > 0]
-        row = np.repeat(np.arange(n), np.diff(sales_indptr))
+        starts = sales_indptr[:-1][counts > 0]
+        row = np.repeat(np.arange(n), counts)
+        seller = np.cumsum(counts > 0) - 1  # supplier -> its segment
+        # what each customer buys from the supplier, in its output's units (named shares)
+        edge_key = src * n + dst
+        fact_key = s * n + c
+        bought_edge = np.zeros(len(src))
+        if len(fact_key):
+            np.add.at(bought_edge, np.searchsorted(edge_key, fact_key), bought)
+        lo = np.minimum.reduceat(unit, starts)
+        hi = np.maximum.reduceat(unit, starts)
         vol_total = segment_sums(np.where(np.isnan(volume), 0.0, volume), starts)
-        weight_total = segment_sums(w[dst], starts)
-        seller = np.cumsum(np.diff(sales_indptr) > 0) - 1  # supplier -> its segment
-        v_total, w_total = vol_total[seller[row]], weight_total[seller[row]]
-        count = np.diff(sales_indptr)[row]
+        seg_volume = (lo >= 0) & (lo == hi) & (vol_total > 0)
+        by_volume[src[starts]] = seg_volume
+        totals = stated_totals(network, table)
+        stated = totals[np.where(lo >= 0, lo, -1), src[starts]]
+        seg_total = seg_volume & ~np.isnan(stated)
+        with_total[src[starts]] = seg_total
+        bought_total = segment_sums(bought_edge, starts)
+        v_total, b_total = vol_total[seller[row]], bought_total[seller[row]]
+        cap = np.where(seg_total, np.fmax(stated, vol_total), np.inf)[seller[row]]
         with np.errstate(invalid="ignore", divide="ignore"):
             sales_data = np.where(
-                by_volume[row],
-                volume / v_total,
-                np.where(w_total <= 0, 1 / count, w[dst] / w_total),
+                by_volume[row], volume / v_total, np.where(b_total > 0, bought_edge / b_total, 0.0)
             )
+            sales_low = np.where(with_total[row], volume / cap, 0.0)
     # the network itself, each supplier's customers in the network's order
     order = np.argsort(table.edge_src, kind="stable")
     supply_indptr = _ptr(table.edge_src[order], n)
     supply_indices = table.edge_dst[order]
-    return (
+    arrays = (
         essential_ptr,
         group_indptr,
-        s[essential],
-        share[essential],
+        s2[essential],
+        named[essential],
+        low[essential],
         other_indptr,
-        s[rest],
-        other_data,
+        s2[rest],
+        named[rest],
+        low[rest],
         sales_indptr,
         dst,
         sales_data,
+        sales_low,
         supply_indptr,
         supply_indices,
         np.zeros(n, dtype=np.uint8),
     )
+    return arrays, (sellers, by_volume, with_total)

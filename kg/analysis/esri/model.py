@@ -12,7 +12,12 @@ import numpy as np
 from kg.utils.arrays import RowProduct, narrow, pack_strings, unpack_strings
 
 THRESHOLD = 0.01
-"""The paper's convergence threshold on the largest change of health in a round."""
+"""The paper's convergence threshold: stop once the largest change of health in a round is at most this."""
+
+BOUNDS = ("stated", "named")
+"""``stated``: a link counts only for the share of the customer's input (or of the supplier's
+sales) a source states, the rest being outside the network and unaffected (the cautious
+bound, the default); ``named``: the named partners are all of a firm's trade."""
 
 
 MAX_ROUNDS = 100
@@ -50,12 +55,15 @@ _ARRAYS = (
     "group_indptr",
     "group_indices",
     "group_data",
+    "group_low",
     "other_indptr",
     "other_indices",
     "other_data",
+    "other_low",
     "sales_indptr",
     "sales_indices",
     "sales_data",
+    "sales_low",
     "supply_indptr",
     "supply_indices",
     "notes",
@@ -69,14 +77,14 @@ class CompiledModel:
     ``nodes[i]`` is node ``i`` (the IRIs, sorted); ``weight[i]`` its output weight
     ``s_i``, ``total`` their sum. Three CSR matrices, each given by its
     ``*_indptr``, ``*_indices`` (column: the supplier or customer) and
-    ``*_data``:
+    ``*_data`` (the "named" bound; ``*_low``, same places: the "stated" bound):
 
-    - ``group``: one row per essential input group, ``L_jip`` of each
+    - ``group``: one row per essential input group ``k``, ``W[j,i,k] / Pi(i,k)`` of each
       supplier ``j``; customer ``i``'s groups are rows
       ``essential_ptr[i]:essential_ptr[i + 1]``;
-    - ``other``: row ``i``, the non-essential inputs of customer ``i``
-      (``L_jip`` over all its groups);
-    - ``sales``: row ``i``, supplier ``i``'s share of sales ``w_ij / R_i`` per
+    - ``other``: row ``i``, ``W[j,i,p] / s_in(i)`` of the non-essential inputs of
+      customer ``i`` (irrelevant inputs have no entry);
+    - ``sales``: row ``i``, supplier ``i``'s share of sales ``c_ij = W[i,j] / s_out(i)`` per
       customer ``j``.
 
     ``supply_indptr`` / ``supply_indices``: the supply network itself (row:
@@ -95,7 +103,7 @@ class CompiledModel:
     >>> np.savez(buffer, **prepare(g).compiled.to_arrays())
     >>> _ = buffer.seek(0)
     >>> cm = CompiledModel.from_arrays(np.load(buffer, allow_pickle=False))
-    >>> state = propagate(cm, cm.number("smelter"))
+    >>> state = propagate(cm, cm.number("smelter"), bound="named")
     >>> state.esri, {cm.nodes[i]: float(state.health[i]) for i in state.reached}
     (1.0, {'mill': 0.0, 'shop': 0.0, 'smelter': 0.0})
     """
@@ -107,12 +115,15 @@ class CompiledModel:
     group_indptr: np.ndarray
     group_indices: np.ndarray
     group_data: np.ndarray
+    group_low: np.ndarray
     other_indptr: np.ndarray
     other_indices: np.ndarray
     other_data: np.ndarray
+    other_low: np.ndarray
     sales_indptr: np.ndarray
     sales_indices: np.ndarray
     sales_data: np.ndarray
+    sales_low: np.ndarray
     supply_indptr: np.ndarray
     supply_indices: np.ndarray
     notes: np.ndarray
@@ -152,9 +163,10 @@ class CompiledModel:
             raise KeyError(node)
         return i
 
-    def rows(self, prefix: str, rows: np.ndarray) -> RowProduct:
-        """Rows ``rows`` of the ``group``, ``other`` or ``sales`` matrix, for products with vectors."""
-        data, indices, indptr = (getattr(self, f"{prefix}_{part}") for part in ("data", "indices", "indptr"))
+    def rows(self, prefix: str, rows: np.ndarray, bound: str = "named") -> RowProduct:
+        """Rows ``rows`` of the ``group``, ``other`` or ``sales`` matrix of a bound, for products with vectors."""
+        data = getattr(self, f"{prefix}_{'low' if bound == 'stated' else 'data'}")
+        indices, indptr = (getattr(self, f"{prefix}_{part}") for part in ("indices", "indptr"))
         return RowProduct(data, indices, indptr, rows)
 
     @cached_property
@@ -208,33 +220,15 @@ class Model:
     weight: dict[str, float]
     total: float
     basis: str
-    #: customer -> one [(supplier, L)] list per essential input group (the reference only)
-    essential_inputs: dict[str, list[list[tuple[str, float]]]]
-    #: customer -> [(supplier, L / S_i)] over its non-essential groups (the reference only)
-    other_inputs: dict[str, list[tuple[str, float]]]
-    sales: dict[
-        str, list[tuple[str, float]]
-    ]  # supplier -> [(customer, w_ij / R_i)] (the reference only)
+    #: customer -> one [(supplier, named, stated)] list per essential input group (the reference only)
+    essential_inputs: dict[str, list[list[tuple[str, float, float]]]]
+    #: customer -> [(supplier, named, stated)] over its non-essential inputs (the reference only)
+    other_inputs: dict[str, list[tuple[str, float, float]]]
+    #: supplier -> [(customer, named, stated)] shares of its sales (the reference only)
+    sales: dict[str, list[tuple[str, float, float]]]
     down_notes: Mapping[str, list[str]]  # customer -> what its input coefficients assume
     up_notes: Mapping[str, list[str]]  # supplier -> what its sales coefficients assume
     own_notes: Mapping[str, list[str]]  # node -> what its weight assumes
     general: list[str]
     compiled: CompiledModel | None = None  # compiled
     note_table: object = None  # compiled: () -> NoteTable
-
-
-def output_weights(network, weights: str) -> tuple[dict[str, float], str]:
-    nodes = list(network.nodes(data=True))
-    capacity = [data.get("capacity") for _, data in nodes]
-    if weights == "capacity" or (
-        weights == "auto" and nodes and all(c is not None and c > 0 for c in capacity)
-    ):
-        return {n: float(c or 0.0) for (n, _), c in zip(nodes, capacity)}, "capacity (t/yr)"
-    if weights not in ("auto", "weight"):
-        values = {n: float(data.get(weights) or 0.0) for n, data in nodes}
-        return values, f"node attribute {weights!r}"
-    values = {n: float(data.get("weight") or 1) for n, data in nodes}
-    return (
-        values,
-        "firm count (a firm counts 1, a cohort its member count); capacities are not known for every node",
-    )

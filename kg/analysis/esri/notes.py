@@ -16,6 +16,8 @@ from kg.utils.arrays import (
     pack_strings,
     unpack_strings,
 )
+
+# The wording of every note, shared with the pure-Python reference.
 from kg.vocab.namespaces import last_segment
 
 
@@ -90,6 +92,39 @@ class Notes(Mapping):
         return int(np.count_nonzero(self._compiled.notes & (1 << self._kind)))
 
 
+def share_note(customer: str, what: str, suppliers: int, guessed: int, sole: str, by_volume: bool) -> str:
+    """The note on a customer's input whose share no source states for some suppliers."""
+    if suppliers == 1:
+        return (f"{customer}: share of {what} not stated for its sole supplier {sole}; "
+                "stated bound: not counted, named bound: all of it")
+    return (f"{customer}: share of {what} not stated for {guessed} of {suppliers} suppliers; stated bound: "
+            f"not counted, named bound: what stated shares leave, split {'by stated volumes' if by_volume else 'evenly'}")
+
+
+def unknown_note(customer: str) -> str:
+    return f"{customer}: products unknown, so no input counted as essential"
+
+
+def sizes_note(customer: str) -> str:
+    return f"{customer}: input volumes not stated for every input; each input product weighs the same"
+
+
+def inferred_note(supplier: str, customer: str, what: str) -> str:
+    return f"{supplier} → {customer} ({what}): inferred link, not stated"
+
+
+def sales_note(supplier: str, customers: int, by_volume: bool) -> str:
+    """The note on a supplier whose total sales no source states in the unit of its sales."""
+    if by_volume:
+        return (f"{supplier}: total sales not stated; stated bound: its sales not counted, "
+                "named bound: its named customers are all its sales (split by stated volumes)")
+    if customers == 1:
+        return (f"{supplier}: sales not stated; stated bound: its sales not counted, "
+                "named bound: its one named customer is all its sales")
+    return (f"{supplier}: sales volumes not stated; stated bound: its sales not counted, named bound: its "
+            "named customers are all its sales, split by their inputs from it (inputs in proportion to output)")
+
+
 def note_table(
     network,
     table: SupplyTable,
@@ -98,13 +133,17 @@ def note_table(
     general: list[str],
     essential,
     unknown,
+    sizes,
     sellers,
+    by_volume,
+    weight_notes: Mapping[str, list[str]],
 ) -> NoteTable:
     """The texts of every note :attr:`CompiledModel.notes` flags, as the reference words them.
 
     The model's general notes come first (``ids`` 0, 1, …; :attr:`NoteTable.general`). A node's
-    notes on its inputs follow the reference's order: products unknown, then product by product
-    (in group order) the share guessed, then supplier by supplier the inferred links.
+    notes on its inputs follow the reference's order: products unknown, input sizes, then
+    product by product (in group order) the share not stated, then supplier by supplier the
+    inferred links.
     """
     nodes = table.nodes
     n = len(nodes)
@@ -115,95 +154,58 @@ def note_table(
     tails = {p: last_segment(p) for p in table.products}
     relations = table.relations
 
-    def what(facts: np.ndarray) -> list[str]:
-        """The label of each fact's product, as input_suppliers gives it (else the product)."""
-        out = []
-        for k, p, r in zip(
-            facts.tolist(), groups.product[facts].tolist(), groups.relation[facts].tolist()
-        ):
-            product = table.products[p]
-            rel = relations[r]
-            label = (
-                rel.get("product_label") if product == (rel.get("product") or "") else None
-            ) or tails[product]
-            if not label:  # the first relation gives none: ask the others, as input_suppliers does
-                label = fact_label(
-                    network, nodes[groups.supplier[k]], nodes[groups.customer[k]], product
-                )
-            out.append(label or product)
-        return out
+    def what(k: int) -> str:
+        """The label of a fact's product, as input_suppliers gives it (else the product)."""
+        product = table.products[groups.product[k]]
+        rel = relations[groups.relation[k]]
+        label = (rel.get("product_label") if product == (rel.get("product") or "") else None) or tails[product]
+        if not label:  # the first relation gives none: ask the others, as input_suppliers does
+            label = fact_label(network, nodes[groups.supplier[k]], nodes[groups.customer[k]], product)
+        return label or product
 
-    rows, positions, texts = [], [], []
-    # inputs (row 3 i): products unknown, then each guessed share (2 k), then each inferred link (2 k + 1)
-    if essential is not None:
-        i = np.flatnonzero((flags & 1 > 0) & unknown)
-        rows.append(3 * i)
-        positions.append(np.full(len(i), -1))
-        texts += [
-            f"{labels[c]}: products unknown, so no input counted as essential" for c in i.tolist()
-        ]
-    noted = (flags & 1 > 0)[groups.customer]
-    k = np.flatnonzero(groups.pair_first & (groups.pair_guessed > 0) & noted)
-    if len(k):
-        pair_starts = np.flatnonzero(groups.pair_first)
-        position = np.arange(len(groups.stated))
-        first_guess = np.minimum.reduceat(
-            np.where(groups.stated, len(position), position), pair_starts
-        )
-        j = first_guess[np.searchsorted(pair_starts, k)]
-    else:
-        j = k
-    rows.append(3 * groups.customer[k])
-    positions.append(2 * k)
-    texts += [
-        f"{labels[c]}: share of {w} not stated for "
-        + (
-            f"its sole supplier {labels[s]}; taken as all of it"
-            if total == 1
-            else f"{guessed} of {total} suppliers; split evenly"
-        )
-        for c, w, s, total, guessed in zip(
-            groups.customer[k].tolist(),
-            what(j),
-            groups.supplier[j].tolist(),
-            groups.pair_suppliers[k].tolist(),
-            groups.pair_guessed[k].tolist(),
-        )
-    ]
-    k = np.flatnonzero(groups.inferred & noted)
-    rows.append(3 * groups.customer[k])
-    positions.append(2 * k + 1)
-    texts += [
-        f"{labels[s]} → {labels[c]} ({w}): inferred link, not stated"
-        for c, s, w in zip(groups.customer[k].tolist(), groups.supplier[k].tolist(), what(k))
-    ]
-    # sales (row 3 i + 1)
-    i = np.flatnonzero(flags & 2)
-    several = i[sellers[i] > 1]
-    rows += [3 * several + 1, 3 * i + 1]
-    positions += [np.zeros(len(several)), np.ones(len(i))]
-    texts += [
-        f"{labels[c]}: sales volumes not stated; sales split by customer weight"
-        for c in several.tolist()
-    ]
-    texts += [
-        f"{labels[c]}: sales to customers the sources do not name are unknown and not counted"
-        for c in i.tolist()
-    ]
-    # own weight (row 3 i + 2)
-    i = np.flatnonzero(flags & 4)
-    rows.append(3 * i + 2)
-    positions.append(np.zeros(len(i)))
-    texts += [
-        f"{labels[c]}: a cohort whose size no source states; counted as 1 firm" for c in i.tolist()
-    ]
+    rows: list[int] = []
+    positions: list[int] = []
+    texts: list[str] = []
 
-    rows = np.concatenate(rows).astype(np.int64)
-    order = np.lexsort((np.concatenate(positions), rows))
+    def add(row: int, position: int, text: str) -> None:
+        rows.append(row)
+        positions.append(position)
+        texts.append(text)
+
+    noted = np.flatnonzero(flags & 1)
+    for i in noted.tolist():
+        if essential is not None and unknown[i]:
+            add(3 * i, -2, unknown_note(labels[i]))
+        if sizes[i]:
+            add(3 * i, -1, sizes_note(labels[i]))
+    is_noted = (flags & 1 > 0)[groups.customer]
+    pair_starts = np.flatnonzero(groups.pair_first)
+    position = np.arange(len(groups.customer))
+    first_guess = (
+        np.minimum.reduceat(np.where(groups.stated, len(position), position), pair_starts)
+        if len(pair_starts) else np.zeros(0, dtype=np.int64)
+    )
+    pick = is_noted[pair_starts] & (groups.pair_guessed[pair_starts] > 0) if len(pair_starts) else pair_starts > 0
+    for start, j in zip(pair_starts[pick].tolist(), first_guess[pick].tolist()):
+        add(3 * int(groups.customer[start]), 2 * start,
+            share_note(labels[groups.customer[start]], what(j), int(groups.pair_suppliers[start]),
+                       int(groups.pair_guessed[start]), labels[groups.supplier[j]],
+                       bool(groups.pair_by_volume[start])))
+    for k in np.flatnonzero(groups.inferred & is_noted).tolist():
+        add(3 * int(groups.customer[k]), 2 * k + 1,
+            inferred_note(labels[groups.supplier[k]], labels[groups.customer[k]], what(k)))
+    for i in np.flatnonzero(flags & 2).tolist():
+        add(3 * i + 1, 0, sales_note(labels[i], int(sellers[i]), bool(by_volume[i])))
+    for i in np.flatnonzero(flags & 4).tolist():
+        for position, text in enumerate(weight_notes.get(nodes[i], ())):
+            add(3 * i + 2, position, text)
+
+    rows_a = np.array(rows, dtype=np.int64)
+    order = np.lexsort((np.array(positions, dtype=np.int64), rows_a)) if rows else np.zeros(0, dtype=np.int64)
     number: dict[str, int] = {}
     for text in general:
         number.setdefault(text, len(number))
     general_ids = np.array([number[text] for text in general], dtype=np.int64)
     ids = [number.setdefault(texts[o], len(number)) for o in order.tolist()]
-    ptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=3 * n))]
+    ptr = np.r_[0, np.cumsum(np.bincount(rows_a, minlength=3 * n))]
     return NoteTable(list(number), ptr, np.array(ids, dtype=np.int64), general_ids)

@@ -33,8 +33,14 @@ a workshop whose products are unknown:
 >>> g.add_edge("smelter", "mill", relations=[{"product": "metal", "share": None}])
 >>> g.add_edge("smelter", "shop", relations=[{"product": "metal", "share": None}])
 >>> scheme = EssentialMap({("metal", "strip"): ("metal", True)})
->>> [(r.rank, r.firm, round(r.esri, 4)) for r in esri(g, essential=scheme)]
+>>> [(r.rank, r.firm, round(r.esri, 4)) for r in esri(g, essential=scheme, bound="named")]
 [(1, 'smelter', 1.0), (2, 'mill', 0.5), (2, 'shop', 0.5)]
+
+No share is stated, so under the cautious "stated" bound (the default) no link counts and
+each firm takes down only its own output (a third):
+
+>>> [(r.rank, r.firm, round(r.esri_low, 4), round(r.esri_high, 4)) for r in esri(g, essential=scheme)]
+[(1, 'mill', 0.3333, 0.5), (1, 'shop', 0.3333, 0.5), (1, 'smelter', 0.3333, 1.0)]
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ import numpy as np
 from kg.analysis.dominance import dominator_tree
 from kg.analysis.esri.cascade import affected, assumptions, propagate
 from kg.analysis.esri.compile import prepare
-from kg.analysis.esri.model import MAX_ROUNDS, THRESHOLD, Model
+from kg.analysis.esri.model import BOUNDS, MAX_ROUNDS, THRESHOLD, Model
 from kg.errors import UnknownName
 from kg.network.arrays import SupplyTable
 from kg.network.model import node_label
@@ -62,6 +68,7 @@ class EsriResult:
     firm: str
     label: str
     kind: str
+    #: the index under the selected ``bound`` (``esri_low`` or ``esri_high``)
     esri: float
     #: the firm's own share of the network's output (part of ``esri``; the rest is lost by others)
     own: float
@@ -75,6 +82,14 @@ class EsriResult:
     lost_weight: float
     total_weight: float
     assumptions: tuple[str, ...]
+    #: the index under the "stated" bound (links count only for stated shares)
+    esri_low: float = 0.0
+    #: the index under the "named" bound (named partners are all of a firm's trade)
+    esri_high: float = 0.0
+    #: the bound ``esri`` is (and the ranking is by): "stated" or "named"
+    bound: str = "stated"
+    #: the network the index is relative to (its denominator)
+    scope: str = ""
 
 
 def esri(
@@ -88,8 +103,14 @@ def esri(
     max_rounds: int = MAX_ROUNDS,
     tree=None,
     table: SupplyTable | None = None,
+    bound: str = "stated",
+    scope: str = "",
 ) -> list[EsriResult]:
-    """The systemic risk index of every node (or of ``firms``), riskiest first.
+    """The systemic risk index of every node but cohorts (or of ``firms``, cohorts dropped), riskiest first.
+
+    Both bounds are computed for every firm (``esri_low``: "stated", ``esri_high``: "named");
+    ``esri``, the rank, ``affected``, ``rounds`` and ``assumptions`` are those of ``bound``.
+    ``scope`` names the network (kept in each result).
 
     ``tree``: the network's :func:`kg.analysis.dominance.dominator_tree`, if the caller has it, so
     ``top`` pruning does not compute it again.
@@ -100,13 +121,15 @@ def esri(
     (the pure-Python reference is :func:`kg.analysis.esri.reference.esri_python`).
     """
     with gc_paused():
-        chosen = chosen_firms(network, firms, top, threshold)
+        chosen = chosen_firms(network, firms, top, threshold, bound)
         model = prepare(network, essential=essential, weights=weights, table=table)
         chosen, pruned = pruned_firms(network, chosen, top, tree, model)
         cm = model.compiled
-        results = []  # (firm, esri, rounds, converged, affected, lost weight, assumptions)
+        other = "named" if bound == "stated" else "stated"
+        results = []  # (firm, esri, rounds, converged, affected, lost weight, assumptions, other bound)
         for f in chosen:
-            state = propagate(cm, cm.index[f], threshold=threshold, max_rounds=max_rounds)
+            state = propagate(cm, cm.index[f], threshold=threshold, max_rounds=max_rounds, bound=bound)
+            second = propagate(cm, cm.index[f], threshold=threshold, max_rounds=max_rounds, bound=other)
             results.append(
                 (
                     f,
@@ -116,17 +139,22 @@ def esri(
                     affected(cm, state),
                     state.lost_weight,
                     assumptions(cm, model.note_table(), state, max_rounds=max_rounds),
+                    second.esri,
                 )
             )
-        return ranked_results(network, model, results, pruned)
+        return ranked_results(network, model, results, pruned, bound=bound, scope=scope)
 
 
-def chosen_firms(network, firms, top, threshold) -> list[str]:
-    """The firms :func:`esri` is asked for, in order; refuses unknown firms and bad limits."""
+def chosen_firms(network, firms, top, threshold, bound: str = "stated") -> list[str]:
+    """The firms :func:`esri` is asked for, in order, cohorts left out (aggregates, never failure
+    candidates); refuses unknown firms, bad limits and an unknown bound."""
     chosen = sorted(network.nodes) if firms is None else list(dict.fromkeys(firms))
     for f in chosen:
         if f not in network:
             raise UnknownName(f, [])
+    chosen = [f for f in chosen if network.nodes[f].get("kind") != "cohort"]
+    if bound not in BOUNDS:
+        raise ValueError(f"bound must be one of {', '.join(BOUNDS)}, not {bound!r}")
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
     if not 0 < threshold < 1:
@@ -142,18 +170,19 @@ def pruned_firms(network, chosen, top, tree, model: Model) -> tuple[list[str], s
     allowed = set(chosen)
     pruned = (
         f"computed for the {top} candidates with the largest dominated weight and weighted out-degree, "
-        f"not for all {len(allowed)} nodes"
+        f"not for all {len(allowed)} firms"
     )
     return [f for f in ranked if f in allowed][:top], pruned
 
 
-def ranked_results(network, model: Model, results: list, pruned: str | None) -> list[EsriResult]:
+def ranked_results(network, model: Model, results: list, pruned: str | None, *, bound: str = "stated",
+                   scope: str = "") -> list[EsriResult]:
     """:class:`EsriResult` rows, riskiest first, from (firm, esri, rounds, converged, affected,
-    lost weight, assumptions) tuples; equal indices share a rank."""
-    results.sort(key=lambda x: (-x[1], x[0]))
+    lost weight, assumptions, esri under the other bound) tuples; equal indices share a rank."""
+    results.sort(key=lambda x: (-round(x[1], 12), x[0]))
     out = []
     rank, previous = 0, None
-    for position, (f, value, rounds, converged, hit, lost, notes) in enumerate(results, 1):
+    for position, (f, value, rounds, converged, hit, lost, notes, second) in enumerate(results, 1):
         key = round(value, 12)
         if key != previous:
             rank, previous = position, key
@@ -171,6 +200,10 @@ def ranked_results(network, model: Model, results: list, pruned: str | None) -> 
                 lost_weight=lost,
                 total_weight=model.total,
                 assumptions=notes + ((pruned,) if pruned else ()),
+                esri_low=value if bound == "stated" else second,
+                esri_high=second if bound == "stated" else value,
+                bound=bound,
+                scope=scope,
             )
         )
     return out
