@@ -1,145 +1,336 @@
-"""Value-chain gaps of a cluster: which stages its firms cover, which they miss,
-and which firms elsewhere in the graph make what is missing.
+"""Value-chain coverage of a cluster or place: for each stage, what the sources state is
+there (firms, projects, cluster-level statements), how much of it, from which quote, and for
+a stage the sources are silent on, who elsewhere makes it.
 
-A product counts for the stage its ``ckg:stage`` names; a product without one
-takes the stage of its nearest ``skos:broader`` concept that has one. The main
-chain is every stage with ``ckg:stageOrder`` 1 or more; supporting stages
-(order 0) are reported when covered but never counted as missing.
+A stage of the main chain (``ckg:stageOrder`` 1 or more) gets one verdict, the strongest
+evidence first:
 
-The analysis takes the supply network, the cluster's members and the scheme
-(:func:`kg.network.scheme.read_stages`, :func:`kg.network.scheme.product_stages`);
-:func:`kg.services.supply.gaps` reads them from a graph.
+- **covered**: a firm, group or cohort producing in the scope makes a product of the stage,
+  or a project in the scope with status in operation does;
+- **stated**: only a statement about the cluster or place as a whole says the stage is
+  there (a :class:`Statement`, a capacity stated for the cluster, or a project whose status
+  no source states);
+- **coming**: only projects not yet operating (under construction, planned, target), with
+  their year where stated;
+- **not stated**: the sources name nothing. That is not a statement that the stage is
+  absent; :attr:`StageCoverage.candidates` lists firms and projects elsewhere that make it.
 
->>> from kg.network.model import network_from_edges
->>> G = network_from_edges([], nodes=["a", "b"])
->>> G.nodes["a"]["products"], G.nodes["b"]["products"] = ["ingot"], ["plate"]
->>> stages = {"smelting": {"order": 1, "label": "smelting"}, "rolling": {"order": 2, "label": "rolling"}}
->>> r = gaps(G, {"a"}, stages, {"ingot": {"smelting"}, "plate": {"rolling"}}, {}, cluster="c", label="Home")
->>> [(s.label, s.covered, s.candidates and s.candidates[0].iri) for s in r.stages]
-[('smelting', True, []), ('rolling', False, 'b')]
+Supporting stages (order 0) are listed only when something is stated for them. A statement of
+a weakness of the chain (``ckg:ChainWeaknessStatement``, "short industrial chain") is a note
+on the whole answer, never a missing stage. Where agents produce (a firm's ``ckg:locatedIn``,
+never its ``ckg:headquarteredIn``) is decided by the caller (:mod:`kg.services.gaps`), which
+passes the ``scope``.
+
+A product counts for the stage its ``ckg:stage`` names, or its nearest ``skos:broader``
+concept's (:func:`kg.network.scheme.product_stages`). A capacity counts for a stage when its
+``ckg:product`` is of that stage, or, without a product, when every product of its holder is.
+
+>>> stages = {"s": {"order": 3, "label": "smelting"}, "r": {"order": 5, "label": "rolling"}}
+>>> facts = ChainFacts(producers={"a": Producer("a", "Firm A", "firm", ("ingot",))},
+...                    projects={"p": Project("p", "Mill", "planned", "2025", ("plate",))})
+>>> r = gaps(facts, {"a", "p"}, stages, {"ingot": {"s"}, "plate": {"r"}}, {}, cluster="c", label="C")
+>>> [(s.label, s.verdict) for s in r.stages]
+[('smelting', 'covered'), ('rolling', 'coming')]
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.network.model import node_label
 from kg.vocab.namespaces import last_segment
+
+VERDICTS = ("covered", "stated", "coming", "not stated")
+"""The verdicts of a stage, strongest evidence first."""
+
+OPERATING = "in operation"
+"""The status label of a project that covers its stages; every other stated status is coming."""
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A firm outside the cluster that makes ``products`` of a missing stage."""
+class Source:
+    """Where a fact comes from: the article's title and the verbatim quote."""
+
+    title: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A stated quantity: value, unit IRI, bound ("exact", "at least", "about", "at most"),
+    the source's wording and the product it is of (None: the holder's products)."""
+
+    value: float
+    unit: str
+    bound: str = "exact"
+    wording: str | None = None
+    product: str | None = None
+
+
+@dataclass(frozen=True)
+class Producer:
+    """A firm, group or cohort: what it makes, where it is (place, cluster and headquarters
+    labels), its stated capacities and the quotes it rests on."""
 
     iri: str
     label: str
     kind: str
-    cluster_labels: list[str]
+    products: tuple[str, ...] = ()
+    members: int | None = None
+    places: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+    headquarters: tuple[str, ...] = ()
+    capacities: tuple[Amount, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    """An investment project: its status label ("in operation", "under construction",
+    "planned", "target"; None when no source states it) and year as stated."""
+
+    iri: str
+    label: str
+    status: str | None = None
+    year: str | None = None
+    products: tuple[str, ...] = ()
+    capacities: tuple[Amount, ...] = ()
+    places: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What a source says of the chain of a cluster or place (``about``, its label) as a whole:
+    the ``stages`` it has, or (``weakness``, the source's words) a weakness of the chain."""
+
+    iri: str
+    about: str
+    stages: tuple[str, ...] = ()
+    weakness: str | None = None
+    note: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass
+class ChainFacts:
+    """The facts of the graph: every producer and project (candidates come from them all), and
+    the statements and capacities stated for the cluster or place as a whole (already only
+    those about the scope), and the groups only headquartered in the scope."""
+
+    producers: dict[str, Producer] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+    totals: list[Amount] = field(default_factory=list)
+    total_sources: tuple[Source, ...] = ()
+    headquartered: list[Producer] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A firm, group, cohort or project outside the scope that makes products of a stage."""
+
+    iri: str
+    label: str
+    kind: str
+    where: list[str]
     products: list[str]
     product_labels: list[str]
+    status: str | None = None
+    year: str | None = None
 
 
 @dataclass(frozen=True)
 class StageCoverage:
-    """One stage: whether the cluster covers it, which of its firms make which products of
-    it, and for a missing main-chain stage the ``candidates`` elsewhere."""
+    """One stage: its verdict and depth. ``producers`` are (producer, its products of the stage);
+    ``operating``, ``coming`` and ``unknown_status`` are (project, its products of the stage);
+    ``capacity`` sums, per unit, the capacities of the producers and operating projects;
+    ``totals`` are capacities stated for the whole cluster or place."""
 
     stage: str
     label: str
     order: int | None
-    covered: bool
-    firms: list[str]
-    firm_labels: list[str]
-    products: list[str]
-    product_labels: list[str]
+    verdict: str
+    producers: list[tuple[Producer, list[str]]]
+    operating: list[tuple[Project, list[str]]]
+    coming: list[tuple[Project, list[str]]]
+    unknown_status: list[tuple[Project, list[str]]]
+    statements: list[Statement]
+    capacity: list[Amount]
+    totals: list[Amount]
+    sources: list[Source]
     candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return self.verdict == "covered"
+
+    @property
+    def firm_count(self) -> int:
+        """Named firms and groups (cohorts are counted apart)."""
+        return sum(p.kind != "cohort" for p, _ in self.producers)
 
 
 @dataclass(frozen=True)
 class Gaps:
-    """Value-chain coverage of ``cluster`` (its IRI and label); ``agents`` is the number
-    of firms, groups and cohorts in it. ``stages`` lists the main-chain stages and any
-    covered supporting stage, upstream first. ``unstaged_products`` are products of the
-    cluster's firms that no stage can be found for."""
+    """Value-chain coverage of ``cluster`` (IRI, ``label``): ``agents`` producers and
+    ``projects`` projects in it; ``stages`` upstream first; ``notes`` (weaknesses stated for
+    the chain, products without a stage, headquarters that are not production places)."""
 
     cluster: str
     label: str
     agents: int
+    projects: int
     stages: list[StageCoverage]
     unstaged_products: list[str]
+    notes: list[str]
+    weaknesses: list[Statement] = field(default_factory=list)
 
     @property
     def covered(self) -> list[str]:
-        """IRIs of the covered stages."""
-        return [s.stage for s in self.stages if s.covered]
+        """IRIs of the stages with the verdict covered."""
+        return [s.stage for s in self.stages if s.verdict == "covered"]
 
     @property
-    def missing(self) -> list[str]:
-        """IRIs of the main-chain stages no firm of the cluster covers."""
-        return [s.stage for s in self.stages if not s.covered]
+    def not_stated(self) -> list[str]:
+        """IRIs of the main-chain stages the sources are silent on."""
+        return [s.stage for s in self.stages if s.verdict == "not stated"]
 
 
-def gaps(G, members: set[str], stages: dict[str, dict], prod_stage: dict[str, set[str]],
+def sum_amounts(amounts: Iterable[Amount]) -> list[Amount]:
+    """Amounts summed per unit; the sum is "exact" only if every part is, "at least" if the
+    others are exact or at least, else "about".
+
+    >>> sum_amounts([Amount(1, "t"), Amount(2, "t", "at least"), Amount(5, "m2")])
+    [Amount(value=5, unit='m2', bound='exact', wording=None, product=None), Amount(value=3, unit='t', bound='at least', wording=None, product=None)]
+    """
+    by_unit: dict[str, tuple[float, set[str]]] = {}
+    for a in amounts:
+        value, bounds = by_unit.get(a.unit, (0, set()))
+        by_unit[a.unit] = (value + a.value, bounds | {a.bound or "exact"})
+    out = []
+    for unit in sorted(by_unit):
+        value, bounds = by_unit[unit]
+        bound = "exact" if bounds == {"exact"} else "at least" if bounds <= {"exact", "at least"} else "about"
+        out.append(Amount(value, unit, bound))
+    return out
+
+
+def gaps(facts: ChainFacts, scope: set[str], stages: dict[str, dict], prod_stage: dict[str, set[str]],
          prod_label: dict[str, str], *, cluster: str, label: str) -> Gaps:
-    """Value-chain coverage and gaps of the cluster ``cluster`` (IRI; ``label`` its name)
-    whose ``members`` are agents of the supply network ``G``.
+    """Value-chain coverage of the cluster or place ``cluster`` (IRI; ``label`` its name).
 
-    ``stages`` is stage IRI -> {"order", "label"} (:func:`kg.network.scheme.read_stages`);
-    ``prod_stage`` and ``prod_label`` are product IRI -> stages and product IRI -> label
-    (:func:`kg.network.scheme.product_stages`). ``stages`` is not changed.
+    ``scope`` holds the IRIs of the producers and projects that produce in it; ``facts``
+    the producers and projects of the whole graph and the statements about the scope.
+    ``stages`` is stage IRI -> {"order", "label"}; ``prod_stage`` and ``prod_label`` map
+    product IRIs to stages and labels (:mod:`kg.network.scheme`).
     """
     stages = dict(stages)
 
-    def plabel(p: str) -> str:
-        return prod_label.get(p, last_segment(p))
+    def of_stage(products: Iterable[str], s: str) -> list[str]:
+        return sorted(p for p in set(products) if s in prod_stage.get(p, ()))
 
-    inside = [n for n in G if n in members]
-    covering: dict[str, dict[str, set[str]]] = {}  # stage -> firm -> products
-    unstaged = set()
-    for n in inside:
-        for p in G.nodes[n]["products"]:
-            if p not in prod_stage:
-                unstaged.add(p)
-            for s in prod_stage.get(p, ()):
-                covering.setdefault(s, {}).setdefault(n, set()).add(p)
+    def counted(amounts, products, s) -> list[Amount]:
+        """The amounts of a holder making ``products`` that count for stage ``s``."""
+        own = [prod_stage.get(p) for p in products]
+        only_s = bool(own) and all(st == {s} for st in own)
+        return [a for a in amounts if (s in prod_stage.get(a.product, ()) if a.product else only_s)]
 
-    def name(n: str) -> str:
-        return node_label(G, n)
-
-    main = [s for s, d in stages.items() if d["order"] is not None and d["order"] >= 1]
-    shown = set(main) | set(covering)
-    for s in covering:  # a stage used by a product but never declared
+    producers = [facts.producers[n] for n in sorted(scope) if n in facts.producers]
+    projects = [facts.projects[n] for n in sorted(scope) if n in facts.projects]
+    covering = {s for x in producers + projects for p in x.products for s in prod_stage.get(p, ())}
+    covering |= {s for st in facts.statements for s in st.stages}
+    covering |= {s for a in facts.totals if a.product for s in prod_stage.get(a.product, ())}
+    for s in covering:  # a stage used but never declared
         stages.setdefault(s, {"order": None, "label": last_segment(s)})
-    missing = {s for s in main if s not in covering}
-
-    candidates: dict[str, list[Candidate]] = {s: [] for s in missing}
-    if missing:
-        for n in G:
-            if n in members:
-                continue
-            made: dict[str, list[str]] = {}
-            for p in G.nodes[n]["products"]:
-                for s in prod_stage.get(p, ()):
-                    if s in missing:
-                        made.setdefault(s, []).append(p)
-            for s, products in made.items():
-                products = sorted(set(products))
-                candidates[s].append(Candidate(n, name(n), G.nodes[n]["kind"],
-                                               list(G.nodes[n]["cluster_labels"]), products,
-                                               [plabel(p) for p in products]))
-        for found in candidates.values():
-            found.sort(key=lambda c: (c.label.casefold(), c.iri))
-
-    def order_key(s: str):
-        order = stages[s]["order"]
-        return (order is None or order < 1, order if order is not None else 0,
-                stages[s]["label"].casefold(), s)
-
+    main = {s for s, d in stages.items() if d["order"] is not None and d["order"] >= 1}
     rows = []
-    for s in sorted(shown, key=order_key):
-        firms = sorted(covering.get(s, {}), key=lambda n: (name(n).casefold(), n))
-        products = sorted({p for f in firms for p in covering[s][f]})
-        rows.append(StageCoverage(s, stages[s]["label"], stages[s]["order"], s in covering,
-                                  firms, [name(f) for f in firms], products,
-                                  [plabel(p) for p in products], candidates.get(s, [])))
-    return Gaps(cluster, label, len(inside), rows, sorted(unstaged))
+    for s in sorted(main | covering, key=lambda s: _order_key(stages, s)):
+        made = [(p, of_stage(p.products, s)) for p in producers]
+        made = [(p, ps) for p, ps in made if ps]
+        runs = [(p, of_stage(p.products, s)) for p in projects]
+        runs = [(p, ps) for p, ps in runs if ps]
+        operating = [(p, ps) for p, ps in runs if p.status == OPERATING]
+        coming = [(p, ps) for p, ps in runs if p.status not in (None, OPERATING)]
+        unknown = [(p, ps) for p, ps in runs if p.status is None]
+        said = [st for st in facts.statements if s in st.stages]
+        totals = [a for a in facts.totals if a.product and s in prod_stage.get(a.product, ())]
+        capacity = sum_amounts(
+            [a for p, _ in made for a in counted(p.capacities, p.products, s)]
+            + [a for p, _ in operating for a in counted(p.capacities, p.products, s)])
+        if made or operating:
+            verdict = "covered"
+        elif said or totals or unknown:
+            verdict = "stated"
+        elif coming:
+            verdict = "coming"
+        else:
+            verdict = "not stated"
+        sources = [src for x, _ in made + operating + coming + unknown for src in x.sources]
+        sources += [src for st in said for src in st.sources]
+        sources += list(facts.total_sources) if totals else []
+        rows.append(StageCoverage(
+            s, stages[s]["label"], stages[s]["order"], verdict, made, operating, coming, unknown, said,
+            capacity, totals, list(dict.fromkeys(sources)),
+            _candidates(facts, scope, s, prod_stage, prod_label) if verdict == "not stated" else []))
+    unstaged = sorted({p for x in producers + projects for p in x.products if p not in prod_stage})
+    weaknesses = [st for st in facts.statements if st.weakness]
+    notes = _notes(facts, producers, projects, unstaged, prod_stage, prod_label, label, weaknesses)
+    return Gaps(cluster, label, len(producers), len(projects), rows, unstaged, notes, weaknesses)
+
+
+def _order_key(stages: dict, s: str):
+    order = stages[s]["order"]
+    return (order is None or order < 1, order if order is not None else 0, stages[s]["label"].casefold(), s)
+
+
+def _candidates(facts: ChainFacts, scope: set[str], s: str, prod_stage, prod_label) -> list[Candidate]:
+    """Producers and projects outside ``scope`` that make a product of stage ``s``."""
+    found = []
+    for x in list(facts.producers.values()) + list(facts.projects.values()):
+        if x.iri in scope:
+            continue
+        products = sorted(p for p in set(x.products) if s in prod_stage.get(p, ()))
+        if not products:
+            continue
+        labels = [prod_label.get(p, last_segment(p)) for p in products]
+        if isinstance(x, Project):
+            found.append(Candidate(x.iri, x.label, "project", where_of(x), products, labels, x.status or "status not stated", x.year))
+        else:
+            found.append(Candidate(x.iri, x.label, x.kind, where_of(x), products, labels))
+    found.sort(key=lambda c: (c.kind == "project", c.label.casefold(), c.iri))
+    return found
+
+
+def where_of(x: Producer | Project) -> list[str]:
+    """Where a producer or project is, as the sources place it: its places, else its clusters;
+    a headquarters is named as such.
+
+    >>> where_of(Producer("w", "W", "group", clusters=("Binzhou cluster",), headquarters=("Zouping",)))
+    ['Binzhou cluster', 'headquarters: Zouping']
+    >>> where_of(Project("p", "P"))
+    ['place not stated']
+    """
+    where = list(x.places) or list(x.clusters)
+    where += [f"headquarters: {h}" for h in getattr(x, "headquarters", ())]
+    return where or ["place not stated"]
+
+
+def _notes(facts, producers, projects, unstaged, prod_stage, prod_label, label, weaknesses) -> list[str]:
+    notes = []
+    for st in weaknesses:
+        quotes = " ".join(f"{src.title}: “{src.quote}”" for src in st.sources)
+        notes.append(f"{st.about}: a source states a weakness of the chain as a whole, “{st.weakness}” "
+                     f"(not a missing stage). {quotes}".rstrip())
+    for g in facts.headquartered:
+        notes.append(f"{g.label} has its headquarters here ({', '.join(g.headquarters)}); where it produces "
+                     "is not stated, so its products do not count here.")
+    if unstaged:
+        makers = sorted({x.label for x in producers + projects if set(x.products) & set(unstaged)})
+        notes.append("Products of no single stage, not counted for any stage: "
+                     + ", ".join(prod_label.get(p, last_segment(p)) for p in unstaged)
+                     + f" ({'; '.join(makers)}).")
+    if not producers and not projects and not facts.statements and not facts.totals:
+        notes.append(f"No firm, project or statement is placed in {label}: every stage is not stated.")
+    return notes
