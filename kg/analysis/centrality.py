@@ -67,16 +67,29 @@ class CentralityRow:
     out_degree: int
 
 
+ALL_CLUSTERS = "all loaded clusters"
+"""The scope of a measure over the whole supply network."""
+
+
 @dataclass(frozen=True)
 class Centrality:
     """Ranked scores of one ``measure`` over ``nodes`` nodes; ``method`` says how they were
-    computed."""
+    computed, ``scope`` which network they are relative to (:data:`ALL_CLUSTERS`, or one
+    cluster's own network), ``note`` what the ranking cannot tell (every score equal, no
+    node at all), None when it ranks."""
 
     measure: str
     method: str
     nodes: int
     cluster: str | None
     rows: list[CentralityRow] = field(default_factory=list)
+    scope: str = ALL_CLUSTERS
+    note: str | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """:attr:`note` as a list (empty when the scores rank)."""
+        return [self.note] if self.note else []
 
 
 def degree(G) -> dict[str, float]:
@@ -141,7 +154,8 @@ def _tie(value: float) -> float:
 
 
 def centrality(G, *, measure: str = "pagerank", top: int | None = None, limit: int = EXACT_BETWEENNESS_LIMIT,
-               k: int = BETWEENNESS_SAMPLES, seed: int = SEED, engine: str = "auto") -> Centrality:
+               k: int = BETWEENNESS_SAMPLES, seed: int = SEED, engine: str = "auto",
+               scope: str | None = None) -> Centrality:
     """Rank the nodes of the supply network ``G`` by ``measure``.
 
     ``measure`` is "degree", "pagerank" or "betweenness"; ``top`` keeps the first rows.
@@ -150,12 +164,18 @@ def centrality(G, *, measure: str = "pagerank", top: int | None = None, limit: i
     is ``G.graph["cluster"]``. Ties (scores equal to 12 significant
     digits: engines differ in the last bits of equal scores) are ranked by label.
     ``engine`` is "auto", "networkx" or "igraph" (see :mod:`kg.analysis.backend`).
+    ``scope`` names the network for the result (default: :data:`ALL_CLUSTERS` when
+    ``G.graph["cluster"]`` is None, else that cluster's IRI). When every score is equal
+    (to 12 digits, over all nodes, not only the ``top``) the ranking tells nothing:
+    ``note`` says so (see :func:`equal_note`).
 
     >>> from kg.network.model import network_from_edges
     >>> G = network_from_edges([("a", "b"), ("a", "c")])
-    >>> rows = centrality(G, measure="degree", top=2).rows
-    >>> [(r.rank, r.iri, r.value, r.out_degree) for r in rows]
-    [(1, 'a', 2, 2), (2, 'b', 1, 0)]
+    >>> r = centrality(G, measure="degree", top=2)
+    >>> [(x.rank, x.iri, x.value, x.out_degree) for x in r.rows], r.scope, r.note
+    ([(1, 'a', 2, 2), (2, 'b', 1, 0)], 'all loaded clusters', None)
+    >>> centrality(G, measure="betweenness").note
+    'all loaded clusters: all 3 entities have betweenness 0: no stated supply path runs through any of them, so none ranks above another (listed by name)'
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
@@ -176,4 +196,37 @@ def centrality(G, *, measure: str = "pagerank", top: int | None = None, limit: i
                       scores[n], G.in_degree(n), G.out_degree(n))
         for i, n in enumerate(order, start=1)
     ]
-    return Centrality(measure, method, len(G), G.graph.get("cluster"), rows)
+    cluster = G.graph.get("cluster")
+    if scope is None:
+        scope = ALL_CLUSTERS if cluster is None else cluster
+    return Centrality(measure, method, len(G), cluster, rows, scope,
+                      equal_note(G, measure, scores, scope))
+
+
+def equal_note(G, measure: str, scores: dict[str, float], scope: str) -> str | None:
+    """What a ranking cannot tell: no node, or every node with the same score (to 12
+    digits); None when the scores differ (or there is one node).
+
+    >>> from kg.network.model import network_from_edges
+    >>> G = network_from_edges([], nodes=["a", "b"])
+    >>> equal_note(G, "pagerank", {"a": 0.5, "b": 0.5}, "X only")
+    'X only: no stated supply link among its 2 entities, so every pagerank is 0.5 and none ranks above another (listed by name)'
+    >>> equal_note(network_from_edges([]), "degree", {}, "X only")
+    'X only: no firm, group or cohort in the loaded data'
+    >>> equal_note(G, "degree", {"a": 1, "b": 0}, "X only") is None
+    True
+    """
+    if not scores:
+        return f"{scope}: no firm, group or cohort in the loaded data"
+    values = {_tie(v) for v in scores.values()}
+    n = len(scores)
+    if len(values) > 1 or n < 2:
+        return None
+    value = f"{next(iter(values)):g}"
+    if G.number_of_edges() == 0:
+        return (f"{scope}: no stated supply link among its {n} entities, so every {measure} is {value} "
+                f"and none ranks above another (listed by name)")
+    if measure == "betweenness" and float(value) == 0:
+        return (f"{scope}: all {n} entities have betweenness 0: no stated supply path runs through any of them, "
+                f"so none ranks above another (listed by name)")
+    return f"{scope}: all {n} entities have the same {measure}, {value}, so none ranks above another (listed by name)"

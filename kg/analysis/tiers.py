@@ -121,6 +121,21 @@ class Tiers:
         """The entries of one tier."""
         return [e for e in self.entries if e.tier == tier]
 
+    @property
+    def note(self) -> str | None:
+        """One line instead of an empty answer (None when there are entries): no partner is
+        stated, which does not mean there is none.
+
+        >>> from kg.network.model import network_from_edges
+        >>> customers(network_from_edges([("a", "b")]), "b").note
+        'b: no stated customers in the loaded data (the sources name none; this does not mean it has none)'
+        """
+        if self.entries:
+            return None
+        which = "suppliers" if self.direction == "upstream" else "customers"
+        return (f"{self.label}: no stated {which} in the loaded data "
+                "(the sources name none; this does not mean it has none)")
+
 
 def suppliers(G, firm: str, *, depth: int | None = None) -> Tiers:
     """Upstream tiers of ``firm`` (an IRI) in the supply network ``G``.

@@ -105,16 +105,20 @@ def page_edges(data: dict) -> list[dict]:
 # ---------------------------------------------------------------- what a view shows
 
 
-def test_whole_graph_shows_linked_firms_groups_cohorts_and_parks(tiny):
+def test_whole_graph_shows_every_firm_group_cohort_and_their_parks(tiny):
     v = build_view(tiny)
-    assert labels(v) == ["Big Group", "Faraway Cans", "Mill Co", "Sixty workshops", "Smelter Co", "Tiny Park"]
+    # Idle Co has no stated supply link: drawn too, apart, as Big Group (an ownership link only)
+    assert labels(v) == ["Big Group", "Faraway Cans", "Idle Co", "Mill Co", "Sixty workshops", "Smelter Co",
+                         "Tiny Park"]
     assert links(v) == [
         ("Big Group", "Smelter Co", "ownership"),
+        ("Idle Co", "Tiny Park", "located"),
         ("Mill Co", "Faraway Cans", "supply"),
         ("Mill Co", "Sixty workshops", "supply"),
         ("Mill Co", "Tiny Park", "located"),
         ("Smelter Co", "Mill Co", "supply"),
     ]
+    assert sorted(n["label"] for n in v.nodes if n["apart"]) == ["Big Group", "Idle Co"]
     assert v.physics is True and v.options["physics"]["enabled"] is True
     assert v.options["edges"]["smooth"] is False
 
@@ -393,10 +397,10 @@ def test_page_inlines_vis_network_and_keeps_a_global_network(tiny):
         '<script type="application/json" id="kg-tips">',
     ]
     data = page_json(html)
-    assert len(data["nodes"]) == 6 and len(page_edges(data)) == 5
+    assert len(data["nodes"]) == 7 and len(page_edges(data)) == 6  # Idle Co, apart, and its park link
     assert {e["style"] for e in page_edges(data)} == {"supply", "ownership", "located"}
     tips = page_json(html, "kg-tips")
-    assert len(tips["nodes"]) == 6 and len(tips["edges"]) == 5
+    assert len(tips["nodes"]) == 7 and len(tips["edges"]) == 6
     assert tips["quotes"] and all(len(q) == 2 for q in tips["quotes"])
 
 

@@ -46,7 +46,8 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
     data as text, and has a search box, filters by kind and cluster, a legend
     and tooltips with the source quotes; clicking a firm highlights its
     suppliers and customers. Up to 1,500 nodes are laid out by physics, larger
-    views get positions grouped by cluster. A view --around a firm (coloured and
+    views get positions grouped by cluster. Firms, groups and cohorts with no
+    stated supply link are drawn too, apart, in rows below the others. A view --around a firm (coloured and
     sized by kind) reads only the firm's neighbourhood. The heading cites the
     source articles of the supply links the view draws.
 
@@ -67,4 +68,5 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
     if open_page:
         webbrowser.open(written.resolve().as_uri())
     emit([{"file": str(written), "title": result.title, "nodes": len(result.nodes), "edges": len(result.edges),
-           "physics": result.physics}], fmt, ["file", "title", "nodes", "edges", "physics"])
+           "physics": result.physics}], fmt, ["file", "title", "nodes", "edges", "physics"],
+         notes=[result.note] if result.note else ())

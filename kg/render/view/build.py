@@ -91,7 +91,13 @@ def view_from_network(
         b, what = _collect(net, facts, cluster, around, depth, direction, include, aggregate, members)
     metrics = metrics or {}
     with gc_paused():
-        return encode(b, what, data_note, color_by, size_by, metrics)
+        view = encode(b, what, data_note, color_by, size_by, metrics)
+    if not view.nodes:
+        where = b.label(cluster) if cluster is not None else "the loaded data"
+        view.note = (f"{where}: nothing to draw: no firm, group or cohort is stated to be in it "
+                     "(the sources name none; this does not mean there is none)")
+        view.subtitle = view.note
+    return view
 
 
 def _collect(net, facts, cluster, around, depth, direction, include, aggregate, members):

@@ -8,7 +8,7 @@ from collections import defaultdict
 from kg.errors import UnknownCluster
 from kg.network.facts import Facts
 from kg.render.text import format_money, format_unit, shorten
-from kg.render.view.model import KINDS
+from kg.render.view.model import KINDS, NO_LINK
 from kg.utils.text import format_number
 
 
@@ -41,24 +41,16 @@ class Builder:
         return iri in self.members
 
     # ---------------------------------------------------------------- selection
-    def _has_links(self, n: str) -> bool:
-        return self.net.degree(n) > 0 or n in self._owned
-
-    @property
-    def _owned(self) -> set[str]:
-        if not hasattr(self, "_owned_cache"):
-            self._owned_cache = {x for link in self.facts.group_links for x in link if x in self.net}
-        return self._owned_cache
-
     def select_all(self) -> None:
+        """Every agent of the network: those with no stated supply link too (drawn apart)."""
         for n in self.net:
-            if self._has_links(n):
-                self.add_agent(n)
+            self.add_agent(n)
         for u, v in self.net.edges:
-            if u in self.nodes and v in self.nodes:
-                self.add_supply(u, v)
+            self.add_supply(u, v)
 
     def select_scope(self, target: str, members: set[str] | None) -> None:
+        """Every agent in ``target`` (those with no stated supply link too, drawn apart) and
+        the agents outside it that they trade with."""
         if members is None:
             members = {n for n, d in self.net.nodes(data=True) if target in (d.get("clusters") or ())}
             if not members:
@@ -66,10 +58,10 @@ class Builder:
                                                      for c in d.get("cluster_labels") or ()}))
         self.members = set(members)
         self.scope = {n for n in self.members if n in self.net}
-        core = [n for n in sorted(self.scope) if self._has_links(n)]
-        for n in core:
+        inside = sorted(self.scope)
+        for n in inside:
             self.add_agent(n)
-        for n in core:
+        for n in inside:
             for m in list(self.net.predecessors(n)) + list(self.net.successors(n)):
                 self.add_agent(m)
         for u, v in self.net.edges:
@@ -132,12 +124,15 @@ class Builder:
         products = d.get("products") or []
         if products:
             rows.append(("products", "; ".join(self.facts.label(p) for p in products)))
+        apart = self.net.degree(n) == 0
+        if apart:
+            rows.append(("supply links", NO_LINK))
         names = [str(d.get("label") or ""), str(d.get("label_zh") or ""), *map(str, d.get("aliases") or ())]
         self.nodes[n] = {
             "iri": n, "kind": kind, "label": str(d.get("label") or self.facts.label(n)),
             "names": [x for x in names if x], "clusters": list(d.get("clusters") or ()),
             "cluster_labels": cl_labels, "rows": rows, "quotes": self._quotes(n),
-            "outside": not self.in_scope(n), "weight": d.get("weight") or 1,
+            "outside": not self.in_scope(n), "weight": d.get("weight") or 1, "apart": apart,
         }
 
     def _name(self, value) -> str:
@@ -169,7 +164,7 @@ class Builder:
         self.nodes[iri] = {
             "iri": iri, "kind": kind, "label": self.facts.label(iri), "names": [x for x in names if x],
             "clusters": clusters, "cluster_labels": [self.facts.label(c) for c in clusters], "rows": rows,
-            "quotes": self._quotes(iri), "outside": False, "weight": 1,
+            "quotes": self._quotes(iri), "outside": False, "weight": 1, "apart": False,
         }
 
     # ---------------------------------------------------------------- edges
@@ -317,13 +312,16 @@ class Builder:
             cohort_members = sum(int(self.net.nodes[n].get("member_count") or 0) for n in ns
                                  if agents[n]["kind"] == "cohort")
             top = sorted(ns, key=lambda n: (-self.net.degree(n), agents[n]["label"]))[:5]
+            unlinked = sum(1 for n in ns if agents[n]["apart"])
             rows = [("firms and groups", firms), ("cohorts", f"{len(ns) - firms} ({cohort_members} firms)"),
                     ("supply links inside", len(inner)),
                     ("most linked", "; ".join(agents[n]["label"] for n in top))]
+            if unlinked:
+                rows.append(("no stated supply link", f"{unlinked} of {len(ns)}"))
             self.nodes[c or "(none)"] = {
                 "iri": c, "kind": "cluster", "label": label, "names": [label, *(n for n in [c] if n)],
                 "clusters": [c] if c else [], "cluster_labels": [label] if c else [], "rows": rows,
-                "quotes": [], "outside": not c, "weight": len(ns),
+                "quotes": [], "outside": not c, "weight": len(ns), "apart": False,
             }
         for (a, b), es in sorted(flows.items()):
             if a == b:

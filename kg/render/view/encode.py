@@ -10,8 +10,9 @@ from itertools import zip_longest
 
 from kg.render.text import shorten
 from kg.render.view.builder import Builder
-from kg.render.view.layout import grouped_layout, vis_options
+from kg.render.view.layout import apart_layout, grouped_layout, vis_options
 from kg.render.view.model import (
+    APART_NOTE,
     EDGE_STYLES,
     KINDS,
     MAX_QUOTES,
@@ -36,10 +37,22 @@ def encode(builder: Builder, what: str, data_note: str, color_by: str, size_by: 
     rmax = max((v for v in risk.values() if v is not None), default=0)
     cluster_keys = {k: (x["clusters"][0] if x["clusters"] else "") for k, x in builder.nodes.items()}
     degree = defaultdict(int)
+    neighbours: dict[str, set] = defaultdict(set)
     for e in builder.edges:
         degree[e["from"]] += 1
         degree[e["to"]] += 1
-    positions = grouped_layout(keys, cluster_keys, degree, spacing=26 if big else 60)
+        neighbours[e["from"]].add(e["to"])
+        neighbours[e["to"]].add(e["from"])
+    spacing = 26 if big else 60
+    apart = [k for k in keys if builder.nodes[k].get("apart")]
+    apart_set = set(apart)
+    positions = grouped_layout([k for k in keys if k not in apart_set], cluster_keys, degree, spacing=spacing)
+    apart.sort(key=lambda k: (cluster_keys[k] == "", builder.nodes[k]["cluster_labels"][:1],
+                              builder.nodes[k]["outside"], builder.nodes[k]["label"].casefold(), k))
+    positions.update(apart_layout(apart, positions, spacing=spacing))
+    # a park (or other node) linked only to nodes drawn apart stays where it is put, above
+    # them: physics would pull it down into their rows
+    still = {k for k in keys if k not in apart_set and neighbours[k] and neighbours[k] <= apart_set}
     nodes = []
     for k in keys:
         x = builder.nodes[k]
@@ -71,7 +84,7 @@ def encode(builder: Builder, what: str, data_note: str, color_by: str, size_by: 
             "names": list(dict.fromkeys([x["label"], *x["names"]])),
             "clusters": list(x["clusters"]), "color": colour, "border": mix_colours(colour, "#000000", 0.35),
             "shape": shape, "size": round(size, 2), "outside": x["outside"], "focus": focus,
-            "x": pos[0], "y": pos[1],
+            "apart": k in apart_set, "still": k in apart_set or k in still, "x": pos[0], "y": pos[1],
             "tip": {"head": x["label"], "sub": label_ + (" \u00b7 outside the view's scope" if x["outside"] else ""),
                     "rows": [[a, str(b)] for a, b in rows],
                     "quotes": [list(q) for q in x["quotes"][:MAX_QUOTES]],
@@ -96,6 +109,8 @@ def encode(builder: Builder, what: str, data_note: str, color_by: str, size_by: 
     if any(n["outside"] for n in nodes):
         legend.append({"type": "node", "kind": "", "label": "outside the scope (lighter, dashed)",
                        "color": mix_colours(KINDS["firm"][1], "#ffffff", 0.45), "shape": "dot", "outside": True})
+    if apart:
+        legend.append({"type": "note", "label": APART_NOTE})
     styles = [s for s in EDGE_STYLES if any(e["style"] == s for e in edges)]
     legend += [{"type": "edge", "style": s, "label": EDGE_STYLES[s][0], "color": EDGE_STYLES[s][1],
                 "line": _line_style(EDGE_STYLES[s][2]), "arrow": EDGE_STYLES[s][3]} for s in styles]
@@ -128,13 +143,16 @@ def encode(builder: Builder, what: str, data_note: str, color_by: str, size_by: 
         subtitle = f"{len(nodes)} cluster nodes, {n_flows} flows between them"
     else:
         subtitle = f"{n_agents} firms, groups and cohorts, {n_supply} supply links"
+        if apart:
+            subtitle += f" ({len(apart)} with no stated supply link, drawn apart below)"
         extra = len(nodes) - n_agents
         if extra:
             subtitle += f", {extra} other nodes"
     subtitle += f" \u00b7 colour: {'systemic risk' if color_by == 'risk' else 'kind'}"
     if size_by:
         subtitle += f" \u00b7 size: {size_by}"
-    physics = len(nodes) <= PHYSICS_LIMIT
+    # no physics when every node stays where it is put (a view without a stated supply link)
+    physics = len(nodes) <= PHYSICS_LIMIT and not all(n["still"] for n in nodes)
     sources = set().union(*(e["sources"] for e in builder.edges))  # supply links' and flows' only
     return View(
         title=what, subtitle=subtitle, data_note=view_note(data_note, sources), nodes=nodes, edges=edges, legend=legend,

@@ -23,6 +23,8 @@ def grouped_layout(keys: Sequence[str], group_of: dict, degree: dict, *, spacing
     radius = {g: spacing * math.sqrt(len(groups[g]) + 1) for g in order}
     gap = spacing * 3
     centres: dict[str, tuple[float, float]] = {}
+    if not order:  # nothing linked to lay out (a cluster whose members have no stated link)
+        return {}
     if len(order) == 1:
         centres[order[0]] = (0.0, 0.0)
     else:
@@ -42,6 +44,39 @@ def grouped_layout(keys: Sequence[str], group_of: dict, degree: dict, *, spacing
         for i, k in enumerate(members):
             r = spacing * math.sqrt(i + 0.5)
             pos[k] = (round(cx + r * math.cos(i * golden), 1), round(cy + r * math.sin(i * golden), 1))
+    return pos
+
+
+def apart_layout(keys: Sequence[str], above: dict, *, spacing: float = 30.0) -> dict:
+    """Positions for nodes drawn apart (no stated supply link): a grid below the nodes
+    placed in ``above`` (key -> (x, y)), in the order of ``keys``, centred under them.
+
+    Rows hold at most ``max(6, ceil(sqrt(2 n)))`` nodes; columns are ``3.5 * spacing`` apart
+    (room for a label), rows ``1.6 * spacing``; the grid starts ``3 * spacing`` below the
+    lowest node above (at 0 when there is none).
+
+    >>> apart_layout(["a", "b"], {}, spacing=10)
+    {'a': (-17.5, 0.0), 'b': (17.5, 0.0)}
+    >>> apart_layout(["c"], {"x": (5.0, 20.0), "y": (-5.0, -20.0)}, spacing=10)
+    {'c': (0.0, 50.0)}
+    >>> apart_layout([], {"x": (0.0, 0.0)})
+    {}
+    """
+    n = len(keys)
+    if not n:
+        return {}
+    per_row = min(n, max(6, math.ceil(math.sqrt(2 * n))))
+    dx, dy = 3.5 * spacing, 1.6 * spacing
+    if above:
+        xs = [x for x, _ in above.values()]
+        cx, top = (min(xs) + max(xs)) / 2, max(y for _, y in above.values()) + 3 * spacing
+    else:
+        cx, top = 0.0, 0.0
+    pos = {}
+    for i, k in enumerate(keys):
+        row, col = divmod(i, per_row)
+        in_row = min(per_row, n - row * per_row)
+        pos[k] = (round(cx + (col - (in_row - 1) / 2) * dx, 1), round(top + row * dy, 1))
     return pos
 
 

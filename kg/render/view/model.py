@@ -53,6 +53,14 @@ EDGE_STYLES: dict[str, tuple[str, str, object, bool]] = {
 }
 
 
+NO_LINK = "none stated in the loaded data (the sources name none; this does not mean it has none)"
+"""The tooltip row of an agent with no stated supply link (drawn apart, below the others)."""
+
+
+APART_NOTE = "below, apart: no stated supply link (the sources name none; this does not mean there is none)"
+"""The legend line of the agents drawn apart."""
+
+
 RISK_STOPS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 
 
@@ -85,6 +93,8 @@ class View:
     """The page draws the edges itself instead of vis-network (views without physics: much
     faster to show at 10k nodes and 50k edges; see kg/render/view/templates/view.js). Taken only when
     the view has no physics and no edge labels."""
+    note: str | None = None
+    """One line for whoever asked for the view when it has nothing to draw (None otherwise)."""
 
 
 # ====================================================================== small helpers

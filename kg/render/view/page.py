@@ -108,6 +108,10 @@ def page_data(view: View) -> tuple[dict, dict]:
             item["color"], item["border"] = n["color"], n["border"]
         if n["focus"]:
             item["focus"] = True
+        if n.get("apart"):
+            item["apart"] = True
+        if n.get("still"):
+            item["still"] = True
         nodes.append(item)
         node_tips.append(tip(n["tip"]))
     heads = {n["id"]: n["tip"]["head"] for n in view.nodes}

@@ -126,6 +126,8 @@
     var node = {id: i, label: n.label, group: n.group, size: n.size, x: n.x, y: n.y};
     if (n.color) node.color = nodeColor(n.color, n.border);
     if (n.focus) node.borderWidth = 4;
+    // no stated supply link (apart), or linked only to such nodes: stays where it was put
+    if (n.still) node.physics = false;
     return node;
   });
   DATA.edges.forEach(function (e, i) {
@@ -183,6 +185,38 @@
     if (marks.drawStart === undefined) marks.drawStart = drawStartedAt;
   });
   network.on("afterDrawing", function () { api.lastDrawMs = performance.now() - drawStartedAt; });
+  // The nodes with no stated supply link sit in rows of their own below the others: a dashed
+  // frame and a caption (our own words, not data) say why.
+  var apartIds = DATA.nodes.filter(function (n) { return n.apart; }).map(function (n) { return n.id; });
+  if (apartIds.length && !DATA.physics) {  // nothing to lay out: show every row at once
+    network.once("afterDrawing", function () {
+      network.fit({animation: false});
+      network.moveTo({scale: network.getScale() * 0.85, animation: false});  // room for the labels
+    });
+  }
+  if (apartIds.length) {
+    network.on("beforeDrawing", function (ctx) {
+      var shown = apartIds.filter(function (id) { return !state.hiddenNodes.has(id); });
+      if (!shown.length) return;
+      var pos = network.getPositions(shown), x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      shown.forEach(function (id) {
+        var p = pos[id];
+        x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y);
+      });
+      var pad = 70;
+      ctx.save();
+      ctx.strokeStyle = "#b0b0b0";
+      ctx.lineWidth = 1;
+      ctx.setLineDash([6, 5]);
+      ctx.strokeRect(x0 - pad, y0 - pad + 20, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad);
+      ctx.setLineDash([]);
+      ctx.fillStyle = "#666666";
+      ctx.font = "14px DejaVu Sans, Noto Sans, Arial, sans-serif";
+      ctx.fillText("No stated supply link (the sources name none; this does not mean there is none)",
+                   x0 - pad + 8, y0 - pad + 12);
+      ctx.restore();
+    });
+  }
   network.on("hoverNode", function (p) { tooltipFor("node", p.node); });
   network.on("hoverEdge", function (p) { tooltipFor("edge", p.edge); });
   window.network = network;
