@@ -81,6 +81,29 @@ class Browser:
             return out, f"{type(e).__name__}: {e}".splitlines()[0][:300]
         return out, None
 
+    def measure_static(self, page: Path, times: int) -> tuple[list[dict], str | None]:
+        """Open a page without script (the report) ``times`` times; for each, the page's own time from
+        navigation start to the end of its load event, and the wall time from the navigation command
+        to a forced layout of the whole page (``document.body.scrollHeight``) after that."""
+        self.start()
+        if self.error:
+            return [], self.error
+        d = self.driver
+        out = []
+        try:
+            for _ in range(times):
+                d.get("about:blank")
+                start = time.perf_counter()
+                d.get(page.resolve().as_uri())  # returns after the load event
+                d.execute_script("return document.body.scrollHeight")
+                wall = time.perf_counter() - start
+                load = d.execute_script(
+                    "const n = performance.getEntriesByType('navigation')[0]; return n ? n.loadEventEnd : null")
+                out.append({"load_s": (load or 0) / 1000, "wall_s": wall})
+        except Exception as e:  # noqa: BLE001 - reported in the row, the run goes on
+            return out, f"{type(e).__name__}: {e}".splitlines()[0][:300]
+        return out, None
+
     def close(self):
         if self.driver is not None:
             try:

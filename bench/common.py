@@ -69,6 +69,8 @@ TASKS = [
     ("view_around_tti", "kg view --around FIRM: interactive in headless Chromium", None),
     ("view_all_write", "kg view of the whole network: write the page (fresh process)", None),
     ("view_all_tti", "kg view of the whole network: interactive in headless Chromium", None),
+    ("report_write", "kg report -o PAGE.html (--top 10): write the report (fresh process, persistent store)", None),
+    ("report_open", "kg report: the HTML page opened in headless Chromium (navigation to the end of its load event)", None),
 ]
 TASK_LABEL = {k: t for k, t, _ in TASKS}
 BASELINE_LABEL = {k: b for k, _, b in TASKS}

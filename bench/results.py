@@ -20,6 +20,7 @@ from bench.common import (
     WHOLE_VIEW_LIMIT,
     median,
 )
+from kg.services.report_meta import checkout_commit
 
 
 def fmt_s(x: float | None) -> str:
@@ -83,23 +84,8 @@ def machine_info() -> dict:
 
 
 def commit() -> str:
-    """The commit checked out, read from .git without running git."""
-    git = ROOT / ".git"
-    try:
-        head = (git / "HEAD").read_text().strip()
-        if not head.startswith("ref:"):
-            return head
-        ref = head.split(None, 1)[1]
-        if (git / ref).is_file():
-            return (git / ref).read_text().strip() + f" ({ref.rsplit('/', 1)[-1]})"
-        packed = git / "packed-refs"
-        if packed.is_file():
-            for line in packed.read_text().splitlines():
-                if line.endswith(" " + ref):
-                    return line.split()[0] + f" ({ref.rsplit('/', 1)[-1]})"
-        return f"unknown ({ref} has no commit yet)"
-    except OSError:
-        return "unknown (no .git)"
+    """The commit checked out, read from .git without running git (the report's own reader)."""
+    return checkout_commit(ROOT) or "unknown (no .git, or no commit yet)"
 
 
 def source_mtimes() -> dict[str, str]:
@@ -201,6 +187,15 @@ def targets(rows: list[dict], sizes: list[int]) -> list[tuple[str, str, bool | N
             f" (N = {n10:,})" if ok else f" (not judged: the largest whole view here has {nodes or '?'} nodes)")
         out.append((label, f"{s:.2f} s for {nodes:,} nodes" if s and nodes else failed(n10, "view_all_tti"),
                     ((s is not None and s <= 5) if ok else None)))
+    report_n = max((n for n in sizes if n <= 10_000), default=None)
+    if report_n is not None:
+        s, r = ours(report_n, "report_open"), by.get((report_n, "report_write"))
+        size = r.get("size_mb") if r else None
+        ok = report_n >= 10_000
+        label = "the HTML report of 10k firms <= 5 MB and open in <= 3 s in headless Chromium" + (
+            f" (N = {report_n:,})" if ok else f" (not judged: largest N here is {report_n:,})")
+        out.append((label, f"{size:.2f} MB, {s:.2f} s" if s is not None and size else failed(report_n, "report_open"),
+                    (s is not None and size is not None and s <= 3 and size <= 5) if ok else None))
     return out
 
 

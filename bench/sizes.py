@@ -224,7 +224,32 @@ def bench_size(n: int, repeat: int, work: Path, args, browser) -> tuple[list[dic
             tti["error"] = "not run: the page was not written"
         rows.extend([row, tti])
         info[f"{key}_nodes"] = last_json(runs[-1]["out"])[0]["nodes"] if runs else None
+    rows.extend(bench_report(n, repeat, work, store, args, browser))
     return rows, info
+
+
+def bench_report(n: int, repeat: int, work: Path, store: Path, args, browser) -> list[dict]:
+    """The report rows: writing ``kg report`` as a user runs it, and opening its HTML page."""
+    page = work / f"report-{n}.html"
+    runs, err = repeat_proc([*kg_command(), "--store", store, "report", "-o", page, "--format", "json"], repeat,
+                            timeout=max(args.timeout, RISK_TIMEOUT), what=f"[{n}] kg report")
+    row = new_row(n, "report_write", ours=[r["wall"] for r in runs], error=err,
+                  ours_peak_mb=max((r["peak_mb"] for r in runs), default=None))
+    opened = new_row(n, "report_open")
+    if runs:
+        size = page.stat().st_size
+        row["size_mb"] = size / 1e6
+        row["figures"] = f"{size / 1e6:.2f} MB of HTML"
+        measured, berr = browser.measure_static(page, repeat)
+        opened["ours"] = [m["load_s"] for m in measured]
+        opened["error"] = berr
+        if measured:
+            opened["figures"] = (f"{size / 1e6:.2f} MB; navigation command to a laid-out page "
+                                 f"{median([m['wall_s'] for m in measured]):.2f} s wall")
+        log(f"[{n}] report in Chromium: {[round(x, 2) for x in opened['ours']]} s" + (f" ERROR {berr}" if berr else ""))
+    else:
+        opened["error"] = "not run: the report was not written"
+    return [row, opened]
 
 
 def bench_start(times: int) -> list[dict]:

@@ -1,91 +1,221 @@
-"""The report as Markdown."""
+"""The report as Markdown, and the wording both the Markdown and the HTML report share."""
 
 from __future__ import annotations
 
-from kg.render.text import dependency_flags, pct, share_text
-from kg.vocab.namespaces import last_segment
+from kg.render.text import dependency_flags, pct, quantity, share_text
+
+MEASURE_PLURAL = {"output value": "output values", "output": "outputs", "capacity": "capacities",
+                  "investment": "investments", "market share": "market shares", "floor area": "floor areas"}
+
+
+def data_lines(report: dict) -> list[str]:
+    """The date and data-version lines (plain text, one fact a line).
+
+    >>> data_lines({"generated": "2025-03-01T09:30:05Z", "data": {"kind": "store", "store": "st",
+    ...     "generation": "gen-2", "files": [], "endpoint": None, "triples": 12345,
+    ...     "package": "cluster-kg 0.1.0", "commit": None}})
+    ['Generated: 2025-03-01T09:30:05Z (UTC)', 'Data: store st, generation gen-2; 12,345 triples; cluster-kg 0.1.0']
+    """
+    d = report["data"]
+    where = {"endpoint": f"SPARQL endpoint {d.get('endpoint')}",
+             "store": f"store {d.get('store')}, generation {d.get('generation')}"}.get(
+        d["kind"], f"{d['kind']} ({len(d['files'])} file{'' if len(d['files']) == 1 else 's'})")
+    code = d["package"] + (f", commit {d['commit']}" if d.get("commit") else "")
+    lines = [f"Generated: {report['generated']} (UTC)", f"Data: {where}; {quantity(d['triples'])} triples; {code}"]
+    lines += [f"{f['name']}: sha256 {f['sha256']}" for f in d["files"]]
+    return lines
+
+
+def counts_line(c: dict) -> str:
+    n = c["counts"]
+    parts = [_count(n["firms"], "firm"), _count(n["groups"], "enterprise group"),
+             _count(n["cohorts"], "firm cohort"), _count(n["projects"], "project")]
+    status = ", ".join(f"{quantity(k)} {s}" for s, k in n["projects_by_status"].items())
+    return ("Named in the graph (counted by kg, not a figure of the sources): " + ", ".join(parts)
+            + (f" ({status})" if status else "") + f"; {quantity(c['members'])} of them in the supply network.")
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless one.
+
+    >>> _count(1, "project"), _count(1200, "firm")
+    ('1 project', '1,200 firms')
+    """
+    return f"{quantity(n)} {noun}" + ("" if n == 1 else "s")
+
+
+def figure_context(f: dict) -> str:
+    """Period, product, and for a project its status and year."""
+    parts = [f.get("product") and f"of {f['product']}", f.get("period")]
+    if f.get("subject_kind") == "Project":
+        parts.append(", ".join(x for x in [f.get("status") or "status not stated", f.get("year")] if x))
+    return "; ".join(p for p in parts if p)
+
+
+def more_figures(c: dict) -> list[str]:
+    return [f"and {quantity(k)} more {MEASURE_PLURAL.get(m, m)} (the {quantity(len([f for f in c['key_figures'] if f['measure'] == m]))} "
+            "largest are listed)" for m, k in c["key_figures_more"].items()]
+
+
+def project_text(p: dict) -> str:
+    text = ", ".join(x for x in [p["status"], p.get("year")] if x)
+    if p["investors"]:
+        text += "; investors: " + ", ".join(p["investors"])
+    return text
+
+
+def risk_cells(r: dict) -> list[str]:
+    """rank, firm, ESRI, both bounds, lost by others, dominates, sole supplier of, hit hardest."""
+    hit = ", ".join(f"{a['label']} ({pct(a['loss'])})" for a in r["affected"][:3])
+    if r["affected_count"] > 3:
+        hit += f", and {quantity(r['affected_count'] - 3)} more"
+    sole = "; ".join(r["sole_supplier_of"]) + (f"; and {quantity(r['sole_supplier_more'])} more" if r["sole_supplier_more"] else "")
+    return [str(r["rank"]), r["label"], pct(r["esri"], 2), f"{pct(r['esri_low'], 2)} – {pct(r['esri_high'], 2)}",
+            pct(r["others"], 2), f"{quantity(r['dominated_count'])} (weight {quantity(r['dominated_weight'])})", sole, hit]
+
+
+RISK_HEADER = ["rank", "firm", "ESRI", "both bounds (stated – named)", "lost by others", "dominates",
+               "sole supplier of", "hit hardest"]
+
+
+def risk_scope(c: dict) -> str:
+    """What the ESRI figures are relative to, in which unit and bound, and who is left out."""
+    bound = c.get("esri_bound")
+    text = f"ESRI in % of the production of {c['esri_scope']}, the same figures as `kg risk --cluster`."
+    if bound:
+        text += f" ESRI is the {bound} bound; the range gives both (stated – named)."
+    if c.get("own_only"):
+        n = c["own_only"]
+        text += (f" {quantity(n)} other firm" + (" takes down only its" if n == 1 else "s take down only their")
+                 + " own output on stated coverage.")
+    return text
+
+
+def more_text(k: int, what: str, hint: str = "") -> str:
+    return f"and {quantity(k)} more {what}" + (f" ({hint})" if hint else "") + "."
+
+
+GAP_HEADER = ["stage", "verdict", "depth", "candidates elsewhere", "quotes"]
+
+
+def _listed(s: dict, key: str) -> str:
+    items = [str(v) for v in s.get(key) or []]
+    more = s.get(f"{key}_more") or 0
+    return "; ".join(items) + (f"; and {quantity(more)} more" if more else "")
+
+
+def gap_rows(gaps: dict, long: int = 400) -> list[tuple[list[str], list[int], int]]:
+    """(cells of :data:`GAP_HEADER` but the quotes, quote numbers, quotes left out) per value-chain stage.
+
+    A depth longer than ``long`` characters (every firm named, on large graphs) is written
+    from the cut lists of firms and projects instead, with how many more there are.
+    """
+    candidates = {m.get("stage"): _listed(m, "candidates") or "no firm or project in the graph"
+                  for m in gaps.get("missing", []) if isinstance(m, dict)}
+    rows = []
+    for s in gaps.get("stages", []):
+        depth = str(s.get("depth", ""))
+        if len(depth) > long:
+            parts = []
+            for key in ("firms", "projects"):
+                total = len(s.get(key) or []) + (s.get(f"{key}_more") or 0)
+                if total:
+                    parts.append(f"{quantity(total)} {key}: {_listed(s, key)}")
+            depth = "; ".join(parts) + " (kg gaps CLUSTER gives the full depth)"
+        rows.append(([s.get("stage", ""), s.get("verdict", ""), depth, candidates.get(s.get("stage"), "")],
+                     s.get("quotes") or [], s.get("quotes_more") or 0))
+    if not rows:  # an older gaps section: covered and missing stages only
+        rows += [([c["stage"], "covered", _listed(c, "firms"), ""], [], 0) for c in gaps.get("covered", [])]
+        rows += [([m["stage"], "not stated", "", v], [], 0) for m in gaps.get("missing", []) for v in [candidates[m["stage"]]]]
+    return rows
+
+
+def more_quotes(k: int) -> str:
+    return f" and {quantity(k)} more" if k else ""
+
+
+def gap_notes(gaps: dict) -> list[str]:
+    return [str(n) for n in gaps.get("notes", [])]
+
+
+def article_title(s: dict) -> str:
+    return s["title"]
 
 
 def render_markdown(report: dict) -> str:
     """The report as Markdown (GitHub tables; every cell on one line, pipes escaped)."""
-    out = [f"# {report['title']}", "", report["model"], ""]
+    out = [f"# {report['title']}", ""]
+    out += [f"{_md(line)}  " for line in data_lines(report)]
+    out += ["", report["model"], ""]
     for c in report["clusters"]:
-        out += [f"## {c['label']}", "", f"{c['members']} members in the graph.", ""]
-        out += ["### Key dependencies", ""]
-        if c["key_dependencies"]:
-            out += [
-                "| supplier | customer | input | share | volume | flags | quote | source |",
-                "|---|---|---|---|---|---|---|---|",
-            ]
-            for d in c["key_dependencies"]:
-                out.append(
-                    _md_row(
-                        [
-                            d["supplier_label"],
-                            d["customer_label"],
-                            d["input_label"],
-                            share_text(d),
-                            d["volume"] or "unknown",
-                            dependency_flags(d),
-                            " … ".join(d["quotes"]),
-                            ", ".join(d["sources"]),
-                        ]
-                    )
-                )
-        else:
-            out.append("No supply relation is stated for this cluster.")
-        out += ["", "### Top systemic risks", ""]
-        if c["top_risks"]:
-            out += [
-                "| rank | firm | ESRI | lost by others | dominates (weight) | sole supplier of | hit hardest |",
-                "|---|---|---|---|---|---|---|",
-            ]
-            for r in c["top_risks"]:
-                hit = ", ".join(f"{a['label']} ({pct(a['loss'])})" for a in r["affected"][:3])
-                out.append(
-                    _md_row(
-                        [
-                            str(r["rank"]),
-                            r["label"],
-                            pct(r["esri"]),
-                            pct(r["others"]),
-                            f"{r['dominated_count']} ({r['dominated_weight']})",
-                            "; ".join(r["sole_supplier_of"]),
-                            hit,
-                        ]
-                    )
-                )
-            out += ["", "Assumptions of these figures:", ""]
-            out += [f"- {a}" for a in all_assumptions(c)]
-        else:
-            out.append("No member has a stated supply link.")
-        out += ["", "### Single points of failure", "", report["single_points_of_failure"], ""]
-        if c["single_points_of_failure"]:
-            for p in c["single_points_of_failure"]:
-                names = ", ".join(d["label"] for d in p["dominated"])
-                out.append(
-                    f"- **{_md(p['label'])}** dominates {p['dominated_count']} (weight {p['dominated_weight']}): {_md(names)}"
-                )
-        else:
-            out.append("None.")
-        out += ["", "### Value-chain gaps", ""]
-        gaps = c["gaps"]
-        out.append("Covered: " + (", ".join(s["stage"] for s in gaps["covered"]) or "none") + ".")
-        for s in gaps["missing"]:
-            found = "; ".join(s["candidates"]) or "no firm in the graph makes it"
-            out.append(f"- missing **{_md(s['stage'])}**: {_md(found)}")
-        out += ["", "### Sources", ""]
-        out += [
-            f"- {_md(s['title'] or '')} ({_md(s['identifier'] or last_segment(s['article']))})"
-            for s in c["sources"]
-        ]
-        out.append("")
+        out += _cluster(c, report)
+    out += ["## Quotes", "", "Each quote once; facts above cite them by number.", ""]
+    out += [f"{q['n']}. “{_md(q['quote'])}” — {_md('; '.join(q['sources']) or 'source not stated')}"
+            for q in report["quotes"]]
+    out += ["", "## Sources", ""]
+    out += [f"- {_md(s['title'])}" for s in report["sources"]]
     return "\n".join(out).rstrip() + "\n"
 
 
-def all_assumptions(cluster: dict) -> list[str]:
-    seen = dict.fromkeys(a for r in cluster["top_risks"] for a in r["assumptions"])
-    return list(seen)
+def _refs(numbers) -> str:
+    return " ".join(f"[{n}]" for n in numbers)
+
+
+def _cluster(c: dict, report: dict) -> list[str]:
+    out = [f"## {c['label']}", "", counts_line(c), "", "### Key figures", ""]
+    if c["key_figures"]:
+        out += ["| of | measure | figure | context | as stated | quotes |", "|---|---|---|---|---|---|"]
+        out += [_md_row([f["subject_label"], f["measure"], f["text"], figure_context(f), f"“{f['wording']}”" if f["wording"] else "",
+                         _refs(f["quotes"])]) for f in c["key_figures"]]
+        out += ["", *[_md(t) + "." for t in more_figures(c)]] if c["key_figures_more"] else []
+    else:
+        out.append("No output value, capacity, investment or output is stated for this cluster or its members.")
+    if c["stated_counts"]:
+        out += ["", "Counts stated by the sources:", ""]
+        out += [f"- {_md(s['subject_label'])}: {s['text']} (“{_md(s['wording'] or '')}”) {_refs(s['quotes'])}"
+                for s in c["stated_counts"]]
+        if c["stated_counts_more"]:
+            out += ["", more_text(c["stated_counts_more"], "counts")]
+    out += ["", "### Projects", ""]
+    out += [f"- **{_md(p['label'])}**: {_md(project_text(p))}" for p in c["projects"]] or ["No project is stated."]
+    if c["projects_more"]:
+        out += ["", more_text(c["projects_more"], "projects")]
+    out += ["", "### Key dependencies", ""]
+    if c["key_dependencies"]:
+        out += ["| supplier | customer | input | share | volume | flags | quotes |", "|---|---|---|---|---|---|---|"]
+        out += [_md_row([d["supplier_label"], d["customer_label"], d["input_label"], share_text(d), d["volume"] or "not stated",
+                         dependency_flags(d), _refs(d["quotes"])]) for d in c["key_dependencies"]]
+        if c["key_dependencies_more"]:
+            out += ["", more_text(c["key_dependencies_more"], "dependencies", "kg depends FIRM lists a firm's links")]
+    else:
+        out.append("No supply relation is stated for this cluster.")
+    out += ["", "### Top systemic risks", ""]
+    if c["top_risks"]:
+        out += [_md(risk_scope(c)), "", "| " + " | ".join(RISK_HEADER) + " |", "|" + "---|" * len(RISK_HEADER)]
+        out += [_md_row(risk_cells(r)) for r in c["top_risks"]]
+        if c["ranked"] > len(c["top_risks"]):
+            out += ["", more_text(c["ranked"] - len(c["top_risks"]), "firms ranked", "kg risk --cluster lists them")]
+        out += ["", "Assumptions of these figures:", ""] + [f"- {_md(a)}" for a in c["assumptions"]]
+        if c["assumptions_more"]:
+            out.append(f"- {more_text(c['assumptions_more'], 'assumptions', 'kg depends FIRM lists every one')}")
+    else:
+        out.append("No member has a stated supply link.")
+    out += ["", "### Single points of failure", "", report["single_points_of_failure"], ""]
+    for p in c["single_points_of_failure"]:
+        names = ", ".join(d["label"] for d in p["dominated"])
+        left = p["dominated_count"] - len(p["dominated"])
+        names += f", and {quantity(left)} more" if left > 0 else ""
+        out.append(f"- **{_md(p['label'])}** dominates {quantity(p['dominated_count'])} "
+                   f"(weight {quantity(p['dominated_weight'])}): {_md(names)}")
+    if not c["single_points_of_failure"]:
+        out.append("None.")
+    if c["single_points_of_failure_more"]:
+        out += ["", more_text(c["single_points_of_failure_more"], "single points of failure")]
+    out += ["", "### Value-chain gaps", "", "| " + " | ".join(GAP_HEADER) + " |", "|" + "---|" * len(GAP_HEADER)]
+    out += [_md_row([*cells, _refs(q) + more_quotes(k)]) for cells, q, k in gap_rows(c["gaps"])]
+    out += [""] + [f"- {_md(n)}" for n in gap_notes(c["gaps"])]
+    out += ["", "### Sources", ""] + [f"- {_md(article_title(s))}" for s in c["sources"]] + [""]
+    return out
 
 
 def _md(text: str) -> str:

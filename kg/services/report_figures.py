@@ -1,0 +1,380 @@
+"""What the report cites: numbered quotes (each printed once) and a cluster's key figures.
+
+:class:`QuoteBook` numbers every quote the report cites, in the order first cited, with the
+titles of the articles it comes from; facts refer to quotes by number. :func:`key_figures`
+gathers the amounts the graph states for a cluster, its members and its projects (output
+values, capacities, investments, outputs, market shares, floor areas), each with its
+bound as worded ("more than", "about"), its original wording and its quotes;
+:func:`stated_counts` the counts of firm cohorts as the sources word them; :func:`projects`
+the cluster's projects with status and year; :func:`graph_counts` what the graph names.
+
+>>> from kg.rdf.graph import open_graph
+>>> g = open_graph()
+>>> book = QuoteBook.from_graph(g)
+>>> figs = key_figures(read_quantities(g), {"https://w3id.org/cluster-kg/id/cluster-binzhou"})
+>>> [(f["subject_label"], f["measure"], f["text"]) for f in figs]
+[('Binzhou high-end aluminium industry cluster', 'output value', '330,000,000,000 yuan')]
+>>> book.cite_evidence(figs[0]["evidence"]), book.quotes()[0]["sources"]
+([1], ['The hottest aluminum metropolis seeks to change. T'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from kg.network.model import QUOTE_SEPARATOR
+from kg.rdf.graph import select
+from kg.render.text import format_unit, quantity
+from kg.vocab.namespaces import last_segment
+
+MEASURES = {
+    "outputValue": "output value",
+    "output": "output",
+    "capacity": "capacity",
+    "investment": "investment",
+    "marketShare": "market share",
+    "floorArea": "floor area",
+}
+"""Quantity properties the report shows (local name -> wording), in this order."""
+
+BOUND_WORDS = {"exact": "", "at least": "more than", "at most": "at most", "about": "about"}
+"""How a figure words its ``ckg:bound`` ("at least" is how the data records "more than N")."""
+
+
+class QuoteBook:
+    """Quotes numbered in the order first cited (1, 2, …), each with its articles' titles.
+
+    >>> book = QuoteBook({"q": ["http://e/a"]}, {"http://e/a": "A title"}, {})
+    >>> book.cite("q"), book.cite("q"), book.cite("unsourced")
+    (1, 1, 2)
+    >>> book.quotes()
+    [{'n': 1, 'quote': 'q', 'sources': ['A title']}, {'n': 2, 'quote': 'unsourced', 'sources': []}]
+    """
+
+    def __init__(self, articles_of: dict[str, list[str]], titles: dict[str, str], evidence: dict[str, str]):
+        self.articles_of = articles_of  # quote -> article IRIs
+        self.titles = titles  # article IRI -> title
+        self.evidence = evidence  # evidence IRI -> quote
+        self.numbers: dict[str, int] = {}
+        self.cited: list[str] = []  # quotes in the order of their numbers
+
+    @classmethod
+    def from_graph(cls, graph) -> QuoteBook:
+        articles_of: dict[str, set[str]] = defaultdict(set)
+        evidence: dict[str, str] = {}
+        for ev, quote, article in select(graph, _EVIDENCE):
+            evidence[ev] = quote
+            if article:
+                articles_of[quote].add(article)
+        return cls({q: sorted(a) for q, a in articles_of.items()}, article_titles(graph), evidence)
+
+    def cite(self, quote: str) -> int:
+        if quote not in self.numbers:
+            self.numbers[quote] = len(self.numbers) + 1
+            self.cited.append(quote)
+        return self.numbers[quote]
+
+    def articles_of_number(self, n: int) -> list[str]:
+        """The article IRIs of the quote numbered ``n``."""
+        return self.articles_of.get(self.cited[n - 1], [])
+
+    def cite_joined(self, quotes) -> list[int]:
+        """Numbers of ``quotes``, each possibly several quotes joined by the network's separator."""
+        out = []
+        for text in quotes:
+            parts = [text] if text in self.articles_of else text.split(QUOTE_SEPARATOR)
+            out += [self.cite(p) for p in parts if p]
+        return list(dict.fromkeys(out))
+
+    def cite_evidence(self, evidence) -> list[int]:
+        return list(dict.fromkeys(self.cite(self.evidence[e]) for e in sorted(evidence) if e in self.evidence))
+
+    def title(self, article: str) -> str:
+        return self.titles.get(article) or last_segment(article)
+
+    def quotes(self) -> list[dict]:
+        return [
+            {"n": n, "quote": q, "sources": [self.title(a) for a in self.articles_of.get(q, ())]}
+            for q, n in sorted(self.numbers.items(), key=lambda kv: kv[1])
+        ]
+
+
+_EVIDENCE = """
+SELECT ?ev ?quote ?article WHERE { ?ev prov:value ?quote . OPTIONAL { ?ev prov:hadPrimarySource ?article } }
+"""
+
+
+_TITLES = "SELECT ?a ?title WHERE { ?a a ckg:Article . OPTIONAL { ?a dcterms:title ?title } }"
+
+
+def article_titles(graph) -> dict[str, str]:
+    """Article IRI -> its title (the smallest, if several); the IRI's last segment if it has none."""
+    titles: dict[str, set[str]] = defaultdict(set)
+    for a, title in select(graph, _TITLES):
+        titles[a].update([title] if title else [])
+    return {a: min(t) if t else last_segment(a) for a, t in titles.items()}
+
+
+_QUANTITIES = """
+SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?ev WHERE {
+  VALUES ?p { MEASURES }
+  ?s ?p ?q . ?q qudt:numericValue ?value .
+  OPTIONAL { ?q qudt:unit ?unit OPTIONAL { ?unit rdfs:label ?unitLabel FILTER(langMatches(lang(?unitLabel), "en")) } }
+  OPTIONAL { ?q ckg:bound ?bound } OPTIONAL { ?q ckg:originalWording ?wording }
+  OPTIONAL { ?q ckg:period ?period }
+  OPTIONAL { ?q ckg:product ?product . ?product skos:prefLabel ?productLabel
+             FILTER(langMatches(lang(?productLabel), "en")) }
+  OPTIONAL { ?q prov:wasDerivedFrom ?ev }
+}
+""".replace("MEASURES", " ".join(f"ckg:{m}" for m in MEASURES))
+
+
+_SUBJECTS = """
+SELECT ?s ?label ?type ?status ?year WHERE {
+  ?s a ?type . VALUES ?type { ckg:IndustrialCluster ckg:Firm ckg:EnterpriseGroup ckg:FirmCohort ckg:Project }
+  OPTIONAL { ?s skos:prefLabel ?label FILTER(langMatches(lang(?label), "en")) }
+  OPTIONAL { ?s ckg:status/skos:prefLabel ?status FILTER(langMatches(lang(?status), "en")) }
+  OPTIONAL { ?s ckg:year ?year }
+}
+"""
+
+
+def read_quantities(graph) -> dict:
+    """Everything :func:`key_figures`, :func:`projects` and :func:`graph_counts` read, in two queries:
+    ``{"quantities": [...], "subjects": {iri: {label, kind, status, year}}}``."""
+    found: dict[str, dict] = {}
+    for s, p, q, value, unit, unit_label, bound, wording, period, product, ev in select(graph, _QUANTITIES):
+        d = found.get(q)
+        if d is None:
+            d = found[q] = {"subject": s, "measure": MEASURES[last_segment(p)], "value": float(value),
+                            "unit": unit, "unit_label": unit_label, "bound": bound or "exact",
+                            "wording": wording, "period": period, "product": product, "evidence": set()}
+        if ev:
+            d["evidence"].add(ev)
+    subjects: dict[str, dict] = {}
+    for s, label, kind, status, year in select(graph, _SUBJECTS):
+        d = subjects.setdefault(s, {"label": None, "kind": last_segment(kind), "status": status, "year": year})
+        if label is not None and (d["label"] is None or label < d["label"]):
+            d["label"] = label
+    return {"quantities": list(found.values()), "subjects": subjects}
+
+
+_UNIT_NAMES = {"M2": "m²"}
+"""Units the shared :func:`~kg.render.text.format_unit` leaves as their QUDT name and the graph does not label."""
+
+
+def unit_text(unit: str | None, label: str | None) -> str:
+    """A unit as :func:`~kg.render.text.format_unit` writes it, else its English label in the graph."""
+    short = format_unit(unit)
+    if unit and short == last_segment(unit):
+        return label or _UNIT_NAMES.get(short, short)
+    return short
+
+
+def figure_text(value: float, unit: str | None, bound: str, unit_label: str | None = None) -> str:
+    """An amount with its bound, thousands separators and unit.
+
+    >>> figure_text(60e9, "http://qudt.org/vocab/unit/CCY_CNY", "at least")
+    'more than 60,000,000,000 yuan'
+    >>> figure_text(3e6, "https://w3id.org/cluster-kg/unit/M2-PER-YR", "about", "square metres per year")
+    'about 3,000,000 m²/yr'
+    """
+    amount = f"{quantity(value)} {unit_text(unit, unit_label)}".strip()
+    word = BOUND_WORDS.get(bound, bound)
+    return f"{word} {amount}" if word else amount
+
+
+_SUBJECT_ORDER = {"IndustrialCluster": 0, "EnterpriseGroup": 1, "Firm": 1, "FirmCohort": 2, "Project": 3}
+
+
+def key_figures(read: dict, members: set[str]) -> list[dict]:
+    """The stated amounts of the cluster and its ``members`` (the cluster's own IRI included),
+    sorted: the cluster's own first, then by measure, unit and value, largest first. ``evidence``
+    lists the evidence nodes (:meth:`QuoteBook.cite_evidence` numbers their quotes)."""
+    subjects = read["subjects"]
+    out = []
+    for q in read["quantities"]:
+        s = q["subject"]
+        if s not in members:
+            continue
+        info = subjects.get(s, {})
+        kind = info.get("kind", "")
+        out.append({
+            "subject": s,
+            "subject_label": info.get("label") or last_segment(s),
+            "subject_kind": kind,
+            "status": info.get("status"),
+            "year": info.get("year"),
+            "measure": q["measure"],
+            "value": q["value"],
+            "unit": unit_text(q["unit"], q["unit_label"]),
+            "bound": q["bound"],
+            "text": figure_text(q["value"], q["unit"], q["bound"], q["unit_label"]),
+            "wording": q["wording"],
+            "period": q["period"],
+            "product": q["product"],
+            "evidence": sorted(q["evidence"]),
+        })
+    measure_order = {m: i for i, m in enumerate(MEASURES.values())}
+    out.sort(key=lambda f: (_SUBJECT_ORDER.get(f["subject_kind"], 9) > 0, measure_order[f["measure"]],
+                            f["unit"], -f["value"], f["subject_label"].casefold(), f["text"]))
+    return out
+
+
+_COHORTS = """
+SELECT ?c ?n ?wording ?ev WHERE {
+  ?c a ckg:FirmCohort ; ckg:memberCount ?n .
+  OPTIONAL { ?c ckg:originalWording ?wording } OPTIONAL { ?c prov:wasDerivedFrom ?ev }
+}
+"""
+
+_MORE = re.compile(r"\b(more than|over|exceeding|at least)\b|\+", re.IGNORECASE)
+_ABOUT = re.compile(r"\b(about|nearly|around|approximately|almost)\b", re.IGNORECASE)
+
+
+def stated_counts(graph, read: dict, members: set[str], book: QuoteBook) -> list[dict]:
+    """The counts of the cluster's firm cohorts as the sources word them ("more than 60"), largest
+    first; the quotes are the cohort's evidence that contains the wording (else all of it)."""
+    rows: dict[str, dict] = {}
+    for c, n, wording, ev in select(graph, _COHORTS):
+        if c not in members:
+            continue
+        d = rows.setdefault(c, {"n": int(float(n)), "wording": wording, "evidence": set()})
+        if ev:
+            d["evidence"].add(ev)
+    out = []
+    for c, d in rows.items():
+        wording = d["wording"] or ""
+        bound = "at least" if _MORE.search(wording) else "about" if _ABOUT.search(wording) else "exact"
+        key = wording.lower().removeprefix("the ").strip()
+        evidence = {e for e in d["evidence"] if key and key in book.evidence.get(e, "").lower()} or d["evidence"]
+        word = BOUND_WORDS[bound]
+        out.append({
+            "subject": c,
+            "subject_label": read["subjects"].get(c, {}).get("label") or last_segment(c),
+            "value": d["n"],
+            "bound": bound,
+            "text": f"{word} {quantity(d['n'])} enterprises".strip(),
+            "wording": d["wording"],
+            "evidence": sorted(evidence),
+        })
+    out.sort(key=lambda r: (-r["value"], r["subject_label"].casefold()))
+    return out
+
+
+_PROJECT_DETAILS = """
+SELECT ?p ?investor ?investorLabel WHERE {
+  ?p a ckg:Project ; ckg:investor ?investor .
+  OPTIONAL { ?investor skos:prefLabel ?investorLabel FILTER(langMatches(lang(?investorLabel), "en")) }
+}
+"""
+
+STATUS_ORDER = ["in operation", "under construction", "planned", "target"]
+
+
+def projects(graph, read: dict, members: set[str]) -> list[dict]:
+    """The cluster's projects: label, status, year and investors, by status
+    (in operation, under construction, planned, target, not stated), then year and label."""
+    investors: dict[str, set[str]] = defaultdict(set)
+    for p, inv, label in select(graph, _PROJECT_DETAILS):
+        if p in members:
+            investors[p].add(label or last_segment(inv))
+    out = []
+    for s, d in read["subjects"].items():
+        if d["kind"] != "Project" or s not in members:
+            continue
+        out.append({"project": s, "label": d["label"] or last_segment(s), "status": d["status"] or "not stated",
+                    "year": d["year"], "investors": sorted(investors.get(s, ()))})
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    out.sort(key=lambda p: (order.get(p["status"], len(order)), p["year"] or "9999", p["label"].casefold()))
+    return out
+
+
+def graph_counts(read: dict, members: set[str]) -> dict:
+    """How many firms, enterprise groups, cohorts and projects the graph names in the cluster
+    (counted by kg, not stated by a source), and projects by status."""
+    kinds = Counter(read["subjects"][s]["kind"] for s in members if s in read["subjects"])
+    status = Counter(read["subjects"][s]["status"] or "not stated" for s in members
+                     if read["subjects"].get(s, {}).get("kind") == "Project")
+    return {"firms": kinds["Firm"], "groups": kinds["EnterpriseGroup"], "cohorts": kinds["FirmCohort"],
+            "projects": kinds["Project"],
+            "projects_by_status": {k: status[k] for k in [*STATUS_ORDER, "not stated"] if status[k]}}
+
+
+def cut(items: list, top: int) -> tuple[list, int]:
+    """The first ``top`` items and how many were left out.
+
+    >>> cut([1, 2, 3], 2), cut([1], 2)
+    (([1, 2], 1), ([1], 0))
+    """
+    return items[:top], max(0, len(items) - top)
+
+
+def trim_gaps(found: dict, book: QuoteBook, top: int) -> dict:
+    """``found`` (the gaps section of a cluster) with every list inside a stage cut to ``top``
+    (``KEY_more``: how many were left out) and quotes (text) replaced by their numbers."""
+    out = {}
+    for section, stages in found.items():
+        if not isinstance(stages, list):
+            out[section] = stages
+            continue
+        if section == "notes":
+            out[section] = [cite_in_text(n, book) if isinstance(n, str) else n for n in stages]
+            continue
+        kept = []
+        for stage in stages:
+            if not isinstance(stage, dict):
+                kept.append(stage)
+                continue
+            d = {}
+            for key, value in stage.items():
+                if key == "quotes" and isinstance(value, list):
+                    texts = list(dict.fromkeys(_bare_quote(v, book) for v in value if isinstance(v, str)))
+                    d[key] = book.cite_joined(texts[:top])
+                    if len(texts) > top:
+                        d[f"{key}_more"] = len(texts) - top
+                elif key == "statements" and isinstance(value, list):
+                    d[key] = [cite_in_text(v, book) if isinstance(v, str) else v for v in value]
+                elif isinstance(value, list) and len(value) > top:
+                    d[key], d[f"{key}_more"] = cut(value, top)
+                else:
+                    d[key] = value
+            kept.append(d)
+        out[section] = kept
+    return out
+
+
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def cite_in_text(text: str, book) -> str:
+    """``text`` with each known quote in it (“…”, with the "Title: " before it, if any) replaced
+    by its number in ``book``, so the quote is printed once, in the list of quotes.
+
+    >>> book = QuoteBook({"It is short.": ["a"]}, {"a": "T: x"}, {})
+    >>> cite_in_text("A weakness, “short” (not a stage). T: x: “It is short.” Other: “unknown”.", book)
+    'A weakness, “short” (not a stage). [1] Other: “unknown”.'
+    """
+    pieces, last = [], 0
+    for m in _QUOTED.finditer(text):
+        quote = m.group(1)
+        if quote not in book.articles_of:
+            continue
+        start = m.start()
+        for article in book.articles_of[quote]:
+            prefix = book.title(article) + ": "
+            if text[last:start].endswith(prefix):
+                start -= len(prefix)
+                break
+        pieces += [text[last:start], f"[{book.cite(quote)}]"]
+        last = m.end()
+    return "".join(pieces) + text[last:]
+
+
+def _bare_quote(text: str, book) -> str:
+    """A quote without the "Title: “…”" wrapper a gaps row may give it (when the bare quote is known)."""
+    _, sep, rest = text.partition(": “")
+    if sep and rest.endswith("”") and rest[:-1] in book.articles_of:
+        return rest[:-1]
+    return text
