@@ -9,13 +9,15 @@ service and format what it returns. Library errors (:class:`kg.errors.KGError`) 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 
 import click
 
 from kg.errors import KGError
 from kg.rdf.graph import open_graph
-from kg.render.table import FORMATS, render
+from kg.render.table import DEFAULT_WIDTH, FORMATS, hanging, render
 
 COMMANDS = {
     "centrality": ("kg.cli.commands.supply.centrality",
@@ -27,7 +29,7 @@ COMMANDS = {
     "find": ("kg.cli.commands.graph.find",
         'Find entities by name or alias (English or Chinese), best match first.'),
     "gaps": ("kg.cli.commands.supply.gaps",
-        'Value-chain stages a cluster covers and misses, and who elsewhere makes the missing ones.'),
+        'Value-chain stages of a cluster or place: what the sources state there, how much, from which quote, and who elsewhere makes the stages they are silent on.'),
     "generate": ("kg.cli.commands.load.generate",
         'Write a synthetic but realistic graph of N firms, for scale tests.'),
     "info": ("kg.cli.commands.graph.info",
@@ -41,7 +43,7 @@ COMMANDS = {
     "report": ("kg.cli.commands.risk.report",
         'Write the "who depends on whom" report of every cluster and print where.'),
     "risk": ("kg.cli.commands.risk.risk",
-        'Firms ranked by systemic risk (ESRI), with the firms they dominate and their sole-supplier links.'),
+        'Firms ranked by systemic risk (ESRI, Diem et al. 2022), with the firms they dominate and their sole-supplier links.'),
     "suppliers": ("kg.cli.commands.supply.suppliers",
         "A firm's suppliers, tier by tier (tier 1 = direct), with the evidence of each link."),
     "validate": ("kg.cli.commands.graph.validate",
@@ -153,12 +155,55 @@ def output_option(f: Callable) -> Callable:
     )(f)
 
 
-def emit(rows: Iterable[dict], fmt: str, columns: Sequence[str] | None = None) -> None:
-    """Write rows (dicts) in the chosen format to stdout."""
+def output_width() -> int:
+    """The width tables and cards fit: the terminal's when stdout is one, else ``$COLUMNS``
+    (a whole number of at least 20), else :data:`~kg.render.table.DEFAULT_WIDTH` (120)."""
+    if sys.stdout.isatty():
+        try:
+            return max(os.get_terminal_size(sys.stdout.fileno()).columns, 20)
+        except OSError:
+            pass
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) >= 20:
+        return int(columns)
+    return DEFAULT_WIDTH
+
+
+def emit(rows: Iterable[dict], fmt: str, columns: Sequence[str] | None = None, *,
+         notes: Iterable[str] = (), empty: str | None = None) -> None:
+    """Write rows (dicts) in the chosen format to stdout, then the notes.
+
+    A table fits :func:`output_width` (cells wrap, nothing is cut). ``notes`` are one-line
+    remarks on the answer ("all values are equal", "coverage not stated"); ``empty`` is the
+    note to give instead of an empty table. In the table format the notes follow the table on
+    stdout (wrapped, as ``Note: …``) and an empty answer prints only its note; in csv, tsv and
+    json stdout holds the rows only (json stays a list of rows, ``[]`` when empty) and the
+    notes go to stderr.
+    """
     rows = list(rows)
+    notes = [n for n in notes if n]
+    if not rows and empty:
+        notes.insert(0, empty)
     if columns is None:
         columns = list(rows[0]) if rows else []
-    click.echo(render(rows, fmt, columns), nl=False)
+    width = output_width()
+    if fmt == "table" and not rows and empty:
+        echo_notes(notes, fmt, width)
+        return
+    click.echo(render(rows, fmt, columns, width=width), nl=False)
+    echo_notes(notes, fmt, width)
+
+
+def echo_notes(notes: Sequence[str], fmt: str, width: int | None = None) -> None:
+    """Notes as ``Note: …`` lines: on stdout wrapped to the width after a table, on stderr
+    (unwrapped) after csv, tsv or json."""
+    if fmt != "table":
+        for note in notes:
+            click.echo(f"Note: {note}", err=True)
+        return
+    width = width or output_width()
+    for note in notes:
+        click.echo("\n".join(hanging(f"Note: {note}", width, rest="      ")))
 
 
 # ---------------------------------------------------------------- the group

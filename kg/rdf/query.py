@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -136,6 +137,8 @@ def plain(term):
     >>> x = plain(Literal("0.5", datatype="http://www.w3.org/2001/XMLSchema#double"))
     >>> str(x), x.json
     ('0.5', 0.5)
+    >>> [plain(Literal(v, datatype="http://www.w3.org/2001/XMLSchema#decimal")).json for v in ("2000000", "0.25")]
+    [2000000, 0.25]
     """
     from rdflib import (  # rdflib is loaded already: the term is one
         BNode,
@@ -151,8 +154,8 @@ def plain(term):
         py = term.toPython()
         if isinstance(py, (bool, int, float)):
             value = py
-        elif hasattr(py, "is_integer"):  # Decimal
-            value = float(py)
+        elif isinstance(py, Decimal):  # xsd:decimal: a JSON number (Decimal has no is_integer before 3.13)
+            value = int(py) if py == py.to_integral_value() else float(py)
         else:
             value = str(term)
         return Lexical(str(term), value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.analysis.concentration import concentration
-from kg.analysis.dominance import dominator_tree
+from kg.analysis.dominance import cut_off_is_stated, dominator_tree
 from kg.analysis.esri.ranking import esri
 from kg.errors import UnknownName
 from kg.network.model import node_label
@@ -13,6 +13,7 @@ from kg.rdf.generations import open_store
 from kg.rdf.local import wrap
 from kg.rdf.subgraph import links_store
 from kg.services.index import open_index
+from kg.services.ranking import scope_network
 from kg.services.resolve import FIRM_KINDS, resolve_name
 
 
@@ -52,9 +53,12 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
     """What ``firm`` depends on and what depends on it, as a JSON-able dict.
 
     Direct suppliers and customers (one row per supply relation, with product,
-    stated share or wording, volume, quote and source), its dominators (whose
-    failure alone cuts it off, nearest first), the firms it dominates, its
-    systemic risk and rank among the linked nodes of ``network``, and the
+    stated share or wording, volume, quote and source), its dominators (every
+    stated supply path to it runs through them, nearest first; ``exclusive_dominators``
+    those from which a chain of stated exclusive supply leads to it,
+    :func:`kg.analysis.dominance.cut_off_is_stated`: only their failure alone is stated to cut it
+    off), the firms it dominates, its systemic risk and rank among the ranked members of the
+    network's scope (:func:`kg.services.ranking.scope_network`; a cohort is not ranked), and the
     concentration of each of its inputs.
 
     ``index`` (a :class:`kg.services.index_reader.AnalysisIndex` of the whole network) supplies the
@@ -65,6 +69,8 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
     >>> card = dependency_card(network_from_edges([("a", "b"), ("b", "c")]), "b")
     >>> card["dominators"], card["dominated"], card["esri"]["rank"], card["esri"]["of"]
     ([{'firm': 'a', 'label': 'a'}], [{'firm': 'c', 'label': 'c'}], 1, 3)
+    >>> card["exclusive_dominators"]  # no link states exclusive supply
+    []
     """
     if firm not in network:
         raise UnknownName(firm, [])
@@ -92,6 +98,8 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
             network, [(firm, c) for c in sorted(network.successors(firm))], "customer"
         ),
         "dominators": whole["dominators"],
+        "exclusive_dominators": [d["firm"] for d in whole["dominators"]
+                                 if cut_off_is_stated(network, d["firm"], firm)],
         "dominated": whole["dominated"],
         "dominated_weight": whole["dominated_weight"],
         "sole_supplier_of": whole["sole_supplier_of"],
@@ -121,11 +129,12 @@ def dependency_card(network, firm: str, *, essential=None, top_affected: int = 1
 
 
 def _whole_network_parts(network, firm: str, essential, top_affected: int) -> dict:
-    """The parts of a dependency card that need the whole network, computed from it."""
+    """The parts of a dependency card that need the whole network, computed from it: the ESRI
+    of ``firm`` in the scope :func:`kg.services.ranking.rank_firms` ranks (the same figure as
+    ``kg risk``), or a note for a cohort or a node outside that scope."""
     tree = dominator_tree(network)
-    linked = sorted(n for n in network if network.degree(n) > 0) or [firm]
-    ranked = esri(network, firms=linked if firm in linked else [*linked, firm], essential=essential)
-    mine = next(r for r in ranked if r.firm == firm)
+    net, members, scope = scope_network(network)
+    linked = sorted(n for n in members if net.degree(n) > 0 and net.nodes[n].get("kind") != "cohort")
     return {
         "dominators": [{"firm": d, "label": node_label(network, d)} for d in tree.dominators(firm)],
         "dominated": [{"firm": d, "label": node_label(network, d)} for d in tree.dominated(firm)],
@@ -135,18 +144,32 @@ def _whole_network_parts(network, firm: str, essential, top_affected: int) -> di
             for row in concentration(network, customers=sorted(network.successors(firm)), essential=essential)
             if row.sole_supplier and row.suppliers[0].supplier == firm
         ],
-        "esri": {
-            "value": round(mine.esri, 6),
-            "own": round(mine.own, 6),
-            "rank": mine.rank,
-            "of": len(ranked),
-            "rounds": mine.rounds,
-            "affected": [
-                {"firm": i, "label": node_label(network, i), "loss": round(loss, 6)}
-                for i, loss in mine.affected[:top_affected]
-            ],
-            "assumptions": list(mine.assumptions),
-        },
+        "esri": _esri_part(net, firm, linked, essential, scope, top_affected),
+    }
+
+
+def _esri_part(net, firm: str, linked: list[str], essential, scope: str, top_affected: int) -> dict:
+    if net.nodes.get(firm, {}).get("kind") == "cohort":
+        return {"note": "a cohort is an aggregate of firms, not a firm: it is not ranked", "scope": scope}
+    if firm not in net:
+        return {"note": "outside the ranked network (no cluster and no partner in one)", "scope": scope}
+    ranked = esri(net, firms=sorted({*linked, firm}), essential=essential, scope=scope)
+    mine = next(r for r in ranked if r.firm == firm)
+    return {
+        "value": round(mine.esri, 6),
+        "own": round(mine.own, 6),
+        "rank": mine.rank,
+        "of": len(ranked),
+        "rounds": mine.rounds,
+        "affected": [
+            {"firm": i, "label": node_label(net, i), "loss": round(loss, 6)}
+            for i, loss in mine.affected[:top_affected]
+        ],
+        "assumptions": list(mine.assumptions),
+        "scope": mine.scope,
+        "bound": mine.bound,
+        "low": round(mine.esri_low, 6),
+        "high": round(mine.esri_high, 6),
     }
 
 
@@ -162,10 +185,12 @@ def _links(network, edges, side: str) -> list[dict]:
                     "product": r.get("product"),
                     "product_label": r.get("product_label"),
                     "share": r.get("share"),
+                    "share_bound": r.get("share_bound"),
                     "share_wording": r.get("share_wording"),
                     "volume": r.get("volume"),
                     "volume_unit": r.get("volume_unit"),
                     "volume_wording": r.get("volume_wording"),
+                    "kind": r.get("kind", "supplies"),
                     "inferred": bool(r.get("inferred")),
                     "quote": r.get("quote"),
                     "source": r.get("source"),

@@ -1,18 +1,16 @@
 """Supply-network analyses composed for every face (``kg suppliers``, ``customers``,
-``centrality``, ``whatif``, ``gaps``): resolve the names, project the graph once, analyse
-the network."""
+``centrality``, ``whatif``): resolve the names, project the graph once, analyse the network.
+``kg gaps`` is :func:`kg.services.gaps.gaps`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from kg.analysis import centrality as _centrality
-from kg.analysis import gaps as _gaps
 from kg.analysis import tiers as _tiers
 from kg.analysis import whatif as _whatif
-from kg.lookup.clusters import cluster_label, cluster_members, resolve_cluster
-from kg.network.project import supply_network
-from kg.network.scheme import product_stages, read_stages
+from kg.lookup.clusters import cluster_label
+from kg.network.project import group_links, supply_network
 from kg.services.resolve import FIRM_KINDS, resolve_name
 
 
@@ -36,28 +34,20 @@ def centrality(graph, *, measure: str = "pagerank", top: int | None = None,
                cluster: str | None = None, **options) -> _centrality.Centrality:
     """Nodes ranked by ``measure`` in the supply network, or in the own network of
     ``cluster`` (a cluster, region or park: name or IRI; its members and the links among
-    them). ``options`` go to :func:`kg.analysis.centrality.centrality`."""
+    them). ``options`` go to :func:`kg.analysis.centrality.centrality`. The result's
+    ``scope`` is "all loaded clusters" or "<the cluster's label> only"; its ``note`` says
+    when every score is equal."""
     network = supply_network(graph, cluster=cluster)
-    return _centrality.centrality(network, measure=measure, top=top, **options)
+    iri = network.graph.get("cluster")
+    scope = _centrality.ALL_CLUSTERS if iri is None else f"{cluster_label(graph, iri)} only"
+    return _centrality.centrality(network, measure=measure, top=top, scope=scope, **options)
 
 
-def whatif(graph, firms: Iterable[str]) -> tuple:
+def whatif(graph, firms: Iterable[str], *, with_subsidiaries: bool = False) -> tuple:
     """(network, :class:`kg.analysis.whatif.WhatIf`) when the firms that ``firms`` (names
-    or IRIs) mean fail."""
+    or IRIs) mean fail; ``with_subsidiaries``: a group fails with its stated subsidiaries
+    (:func:`kg.network.project.group_links`, transitively)."""
     iris = [resolve_name(f, FIRM_KINDS, graph=graph).iri for f in firms]
     network = supply_network(graph)
-    return network, _whatif.whatif(network, iris)
-
-
-def gaps(graph, cluster: str) -> _gaps.Gaps:
-    """Value-chain coverage and gaps of ``cluster`` (IRI, prefixed name, or label of a
-    cluster, region or park; see :func:`kg.lookup.clusters.resolve_cluster`).
-
-    Raises :class:`~kg.errors.UnknownCluster` listing the known clusters when nothing matches.
-    """
-    iri = resolve_cluster(graph, cluster)
-    members = cluster_members(graph, iri)
-    network = supply_network(graph)
-    prod_stage, prod_label = product_stages(graph)
-    return _gaps.gaps(network, members, read_stages(graph), prod_stage, prod_label,
-                      cluster=iri, label=cluster_label(graph, iri))
+    subsidiaries = _whatif.with_subsidiaries(group_links(graph), iris) if with_subsidiaries else {}
+    return network, _whatif.whatif(network, iris, subsidiaries=subsidiaries)

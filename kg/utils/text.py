@@ -6,14 +6,24 @@ import math
 
 
 def format_number(v) -> str:
+    """A number with thousands separators: whole numbers in full, others to six significant
+    digits; not a number: its text.
+
+    >>> format_number(30400000000), format_number(2e6), format_number(1234.5), format_number(0.1234567)
+    ('30,400,000,000', '2,000,000', '1,234.5', '0.123457')
+    >>> format_number(float("nan")), format_number("n/a"), format_number(-0.5)
+    ('not known', 'n/a', '-0.5')
+    """
+    if isinstance(v, bool):
+        return str(v)
     try:
         x = float(v)
     except (TypeError, ValueError):
         return str(v)
     if not math.isfinite(x):
         return "not known"
-    if x == int(x) and abs(x) >= 1:
+    if x == int(x):
         return f"{int(x):,}"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
+    digits = max(0, 5 - math.floor(math.log10(abs(x))))  # six significant digits
+    text = f"{x:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,14 +1,21 @@
 """kg risk, kg depends and kg report through click's CliRunner, on a three-firm graph given with --data.
 
 A smelter (molten aluminium) supplies a rolling mill (aluminium strip; metal is
-essential for it; share stated only as "all") and a buyer outside the cluster
-(aluminium ingot, stated share 0.4, products unknown). Weights 1 each, total 3.
+essential for it; share stated only as "all", which states all of it: share 1) and a
+buyer outside the cluster (aluminium ingot, stated share 0.4, products unknown). The
+network is the cluster's members (smelter, mill) and their partner (buyer); no output
+figure is stated, so weights are a count: 1 each, total 3. Only members are ranked.
 
-- Smelter fails: mill → 0 (essential, sole supplier), buyer → 1 - 0.4 = 0.6;
-  ESRI = (1 + 1 + 0.4) / 3 = 0.8 (own 1/3); it dominates both (weight 2) and is
-  the mill's sole supplier (the buyer's 0.4 leaves room for others).
-- Mill fails: the smelter sells half to it (sales split by customer weight),
-  h_smelter = 0.5; ESRI = (1 + 0.5) / 3 = 0.5 after 2 rounds. The buyer likewise.
+- Smelter fails (both bounds: every share is stated): mill → 0 (essential, share 1),
+  buyer → 1 - 0.4 = 0.6; ESRI = (1 + 1 + 0.4) / 3 = 0.8 (own 1/3). It dominates both
+  and is the mill's sole supplier ("all": a stated exclusive supply); the buyer's 0.4
+  leaves room for others.
+- Mill fails. "stated" bound: the smelter states no total sales, so the share of its
+  sales the mill takes is not stated: the smelter is unaffected, ESRI = own = 1/3, and
+  the stated ranking leaves the mill out (a note counts it). "named" bound: the smelter's
+  sales split by what each customer takes (mill 1 × weight 1, buyer 0.4 × weight 1):
+  the mill takes 1/1.4, so h_smelter = 1 - 1/1.4 = 2/7 and ESRI = (1 + 5/7) / 3 = 4/7
+  = 0.571429, after 2 rounds (the second changes nothing).
 """
 
 import json
@@ -51,56 +58,63 @@ def data(tmp_path_factory):
 
 RISK = {
     "table": (
-        "rank  name     kind  esri  own       dominates    dominated weight  sole supplier of  hit  method  iri\n"
-        "----  -------  ----  ----  --------  -----------  ----------------  ----------------  ---  ------  -----------\n"
-        "1     Smelter  firm  0.8   0.333333  Buyer; Mill  2                 Mill              2    exact   ckr:smelter\n"
-        "2     Buyer    firm  0.5   0.333333               0                                   1    exact   ckr:buyer\n"
-        "2     Mill     firm  0.5   0.333333               0                                   1    exact   ckr:mill\n"
+        "rank  name     kind  esri     other bound  own      affected  dominates    sole supplier of  iri\n"
+        "----  -------  ----  -------  -----------  -------  --------  -----------  ----------------  -----------\n"
+        "1     Smelter  firm  80.00 %  80.00 %      33.33 %  2         Buyer; Mill  Mill              ckr:smelter\n"
+        "Note: ESRI relative to all loaded clusters (3 nodes: members of every cluster and their direct\n"
+        "      partners); bound 'stated' (esri; the other bound beside it)\n"
+        "Note: 1 other firm takes down only its own output on stated coverage (no stated share links them);\n"
+        "      `--bound named` ranks them as if the named partners were all their trade\n"
+        "Note: output weights: count of firms (a firm counts 1, a cohort its member count); no node states an\n"
+        "      output figure\n"
     ),
     "csv": (
-        "rank,name,kind,esri,own,dominates,dominated weight,sole supplier of,hit,method,iri\n"
-        "1,Smelter,firm,0.8,0.333333,Buyer; Mill,2,Mill,2,exact,ckr:smelter\n"
-        "2,Buyer,firm,0.5,0.333333,,0,,1,exact,ckr:buyer\n"
-        "2,Mill,firm,0.5,0.333333,,0,,1,exact,ckr:mill\n"
+        "rank,name,kind,esri,other bound,own,affected,dominates,sole supplier of,iri\n"
+        "1,Smelter,firm,0.7999999999999999,0.7999999999999999,0.3333333333333333,2,Buyer; Mill,Mill,ckr:smelter\n"
     ),
 }
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv"])
 def test_risk_exact_output(data, fmt):
-    result = run(data, "risk", "--format", fmt)
+    result = CliRunner(env={"COLUMNS": "110"}).invoke(cli, ["--data", data, "risk", "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert result.output == RISK[fmt]
+    assert result.stdout == RISK[fmt]
 
 
 def test_risk_json(data):
-    result = run(data, "risk", "--format", "json", "--top", "1")
+    result = run(data, "risk", "--format", "json", "--top", "1", "--bound", "named")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == [
+    assert json.loads(result.stdout) == [  # notes go to stderr: stdout is the list of rows
         {
             "rank": 1,
             "name": "Smelter",
             "kind": "firm",
-            "esri": 0.8,
-            "own": 0.333333,
+            "esri": 0.7999999999999999,  # 2.4 / 3 in floating point
+            "other bound": 0.7999999999999999,
+            "own": 0.3333333333333333,
+            "affected": 2,
             "dominates": "Buyer; Mill",
-            "dominated weight": 2,
             "sole supplier of": "Mill",
-            "hit": 2,
-            "method": "exact",
             "iri": "https://w3id.org/cluster-kg/id/smelter",
         }
     ]
 
 
-def test_risk_of_a_cluster_ranks_its_members_only(data):
-    result = run(data, "risk", "--cluster", "Test cluster", "--format", "csv")
+def test_risk_named_bound_ranks_the_mill_too(data):
+    result = run(data, "risk", "--bound", "named", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.output == (
-        "rank,name,kind,esri,own,dominates,dominated weight,sole supplier of,hit,method,iri\n"
-        "1,Smelter,firm,0.8,0.333333,Buyer; Mill,2,Mill,2,exact,ckr:smelter\n"
-        "2,Mill,firm,0.5,0.333333,,0,,1,exact,ckr:mill\n"
-    )
+    assert result.stdout.splitlines()[1:] == [
+        "1,Smelter,firm,0.7999999999999999,0.7999999999999999,0.3333333333333333,2,Buyer; Mill,Mill,ckr:smelter",
+        "2,Mill,firm,0.5714285714285715,0.3333333333333333,0.3333333333333333,1,,,ckr:mill",  # 4/7 named, 1/3 stated
+    ]
+
+
+def test_risk_of_a_cluster_ranks_its_members_only(data):
+    result = run(data, "risk", "--cluster", "Test cluster", "--bound", "named", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == ["Smelter", "Mill"]  # not the buyer
+    assert "ESRI relative to cluster Test cluster and its direct partners (3 nodes)" in result.stderr
 
 
 def test_risk_unknown_cluster(data):
@@ -112,51 +126,38 @@ def test_risk_unknown_cluster(data):
     )
 
 
-DEPENDS_CSV = (
-    "section,name,product,value,volume,detail,source,iri\n"
-    "firm,Mill,,,,firm; Test cluster,,ckr:mill\n"
-    "esri,Mill,,0.5,,rank 2 of 3; its own output 0.333333; 2 rounds,,ckr:mill\n"
-    "supplier,Smelter,molten aluminium,unknown (all),unknown,The mill gets molten aluminium straight from the smelter.,t.txt,ckr:smelter\n"
-    "dominator,Smelter,,,,its failure alone cuts this firm off,,ckr:smelter\n"
-    "hit,Smelter,,0.5,,share of its output lost if this firm fails,,ckr:smelter\n"
-    'input,"aluminium metal (molten aluminium, ingot, alloy)",essential,1,,"HHI 1, 1 effective suppliers, sole supplier: Smelter 1 (not stated)",,\n'
-    'assumption,,,,,"output weights: firm count (a firm counts 1, a cohort its member count); capacities are not known for every node",,\n'
-    "assumption,,,,,Smelter: sales volumes not stated; sales split by customer weight,,\n"
-    "assumption,,,,,Smelter: sales to customers the sources do not name are unknown and not counted,,\n"
+DEPENDS_CSV_HEAD = (
+    "section,name,product,share,volume,esri,loss,detail,quote,source,iri\n"
+    "firm,Mill,,,,,,firm; Test cluster,,,ckr:mill\n"
 )
+DEPENDS_CSV_LINKS = [
+    # the share is worded, not numbered: "all" states exclusive supply, so the dominator is the sole one
+    "supplier,Smelter,molten aluminium,100.0 % (stated: “all”),not stated,,,,"
+    "The mill gets molten aluminium straight from the smelter.,t.txt,ckr:smelter",
+    "dominator,Smelter,,,,,,its failure alone cuts this firm off (every link on the way states exclusive supply),"
+    ",,ckr:smelter",
+]
 
 
 def test_depends_csv(data):
     result = run(data, "depends", "Mill", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.output == DEPENDS_CSV
+    assert result.output.startswith(DEPENDS_CSV_HEAD)
+    lines = result.output.splitlines()
+    assert [line for line in lines if line.startswith(("supplier,", "dominator,"))] == DEPENDS_CSV_LINKS
+    assert [line.split(",")[0] for line in lines[1:]][:2] == ["firm", "esri"]
 
 
-def test_depends_table_has_the_same_rows(data):
-    result = run(data, "depends", "mill")
+def test_depends_table_is_a_card(data):
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(cli, ["--data", data, "depends", "mill"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == [
-        "section",
-        "name",
-        "product",
-        "value",
-        "volume",
-        "detail",
-        "source",
-        "iri",
-    ]
-    assert [line.split()[0] for line in lines[2:]] == [
-        "firm",
-        "esri",
-        "supplier",
-        "dominator",
-        "hit",
-        "input",
-        "assumption",
-        "assumption",
-        "assumption",
-    ]
+    headings = [line for line in lines if line and not line.startswith(" ")]
+    assert headings[:6] == ["Firm", "Systemic risk (ESRI)", "Suppliers (1)", "Customers: none stated",
+                            "Dominators (1)", "Its inputs: concentration of suppliers (1)"]
+    assert headings[-1].startswith("Assumptions (")
+    assert "    “The mill gets molten aluminium straight from the smelter.”" in lines  # the quote in full
+    assert max(len(line) for line in lines) <= 100
 
 
 def test_depends_json_is_the_card(data):
@@ -177,12 +178,15 @@ def test_depends_json_is_the_card(data):
             "input": "aluminium metal (molten aluminium, ingot, alloy)",
         }
     ]
-    assert {k: card["esri"][k] for k in ("value", "own", "rank", "of", "rounds")} == {
+    assert {k: card["esri"][k] for k in ("value", "own", "rank", "of", "rounds", "low", "high", "bound")} == {
         "value": 0.8,
         "own": 0.333333,
         "rank": 1,
-        "of": 3,
-        "rounds": 2,
+        "of": 2,  # the ranked members: smelter and mill (the buyer is outside the cluster)
+        "rounds": 2,  # round 1 moves mill and buyer; round 2 changes nothing (<= 0.01): stop
+        "low": 0.8,
+        "high": 0.8,
+        "bound": "stated",
     }
     assert card["esri"]["affected"] == [
         {"firm": "https://w3id.org/cluster-kg/id/mill", "label": "Mill", "loss": 1.0},
@@ -221,12 +225,10 @@ def test_report_refuses_an_unknown_extension(data, tmp_path):
 def test_depends_table_shortens_a_long_list_of_assumptions(data, monkeypatch):
     import kg.render.rows
 
-    monkeypatch.setattr(kg.render.rows, "CARD_ASSUMPTIONS", 2)  # the mill's card has 3
+    monkeypatch.setattr(kg.render.rows, "CARD_ASSUMPTIONS", 0)  # the mill's card has at least 1
     lines = run(data, "depends", "Mill").output.splitlines()
-    notes = [" ".join(line.split()[1:]) for line in lines if line.startswith("assumption")]
-    assert notes == [
-        "output weights: firm count (a firm counts 1, a cohort its member coun…",  # a table cell is shortened
-        "Smelter: sales volumes not stated; sales split by customer weight",
-        "… and 1 more (--format csv or json lists them all)",
-    ]
-    assert run(data, "depends", "Mill", "--format", "csv").output == DEPENDS_CSV  # csv keeps them all
+    notes = lines[lines.index(next(x for x in lines if x.startswith("Assumptions"))) + 1:]
+    assert len(notes) == 1 and notes[0].startswith("  - … and ")
+    assert notes[0].endswith(" more (--format csv or json lists them all)")
+    csv = run(data, "depends", "Mill", "--format", "csv").output  # csv keeps them all
+    assert sum(line.startswith("assumption,") for line in csv.splitlines()) >= 1

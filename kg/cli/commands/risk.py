@@ -6,7 +6,8 @@ import json
 
 import click
 
-from kg.cli.main import Context, emit, output_option, pass_context
+from kg.cli.main import Context, emit, output_option, output_width, pass_context
+from kg.render.card import depends_text
 from kg.render.report import report_format, write_report
 from kg.render.rows import CARD_COLUMNS, RISK_COLUMNS, card_rows, risk_rows
 from kg.services.card import graph_card, indexed_card
@@ -18,23 +19,32 @@ from kg.services.report import build_report
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="How many firms to list.")
 @click.option("--cluster", help="Only this cluster: its members and the firms they trade with (name or IRI).")
 @click.option("--all", "include_all", is_flag=True, help="Also rank firms without any stated supply link.")
+@click.option("--bound", type=click.Choice(["stated", "named"]), default="stated", show_default=True,
+              help="stated: a link counts only for the share a source states (cautious); "
+                   "named: the named partners are all of a firm's trade.")
+@click.option("--weights", type=click.Choice(["auto", "count", "tonnes", "yuan"]), default="auto",
+              show_default=True, help="Output weights: one unit for the network (auto: tonnes, else yuan, "
+                                      "else a count), a figure per firm.")
 @output_option
 @pass_context
-def risk(obj: Context, top, cluster, include_all, fmt):
-    """Firms ranked by systemic risk (ESRI), with the firms they dominate and their sole-supplier links.
+def risk(obj: Context, top, cluster, include_all, bound, weights, fmt):
+    """Firms ranked by systemic risk (ESRI, Diem et al. 2022), with the firms they dominate and their sole-supplier links.
 
-    ESRI is the share of the network's production (in firms, a cohort by its member
-    count) lost if the firm fails, its own output ("own") included: customers lose
-    the failed share of an input (an essential input caps their output), suppliers
-    lose the sales to failed customers. Shares and volumes no source states are
-    split evenly or by customer weight; `kg depends FIRM` lists every assumption.
-    Above 2,000 firms only the candidates with the largest dominated weight and
-    out-degree are computed (method "pruned").
+    ESRI is the share of the network's output lost if the firm fails, its own output
+    ("own") included: customers lose the failed share of an input (an essential input
+    caps their output), suppliers lose the sales to failed customers. The network is
+    every loaded cluster's members and their direct partners (or one cluster's, with
+    --cluster); only members are ranked, cohorts never. Two bounds: "stated" counts a
+    link only for the share a source states; "named" takes the named partners as all of
+    a firm's trade. The table ranks by --bound and shows the other beside it; `kg depends
+    FIRM` lists every assumption. Above 2,000 firms only the candidates with the largest
+    dominated weight and out-degree are computed (a note says so).
 
     Example: kg risk --top 5 --cluster Binzhou
     """
-    ranking = rank_firms(obj.graph(), top=top, cluster=cluster, include_all=include_all)
-    emit(risk_rows(ranking), fmt, RISK_COLUMNS)
+    ranking = rank_firms(obj.graph(), top=top, cluster=cluster, include_all=include_all, bound=bound,
+                         weights=weights)
+    emit(risk_rows(ranking), fmt, RISK_COLUMNS, notes=ranking.notes, empty=ranking.empty)
 
 
 @click.command()
@@ -45,10 +55,11 @@ def depends(obj: Context, firm, fmt):
     """A firm's dependency card: whom it needs, who needs it, and how much hangs on it.
 
     Direct suppliers and customers with product, share, volume, quote and source;
-    its dominators (firms whose failure alone cuts it off) and the firms it
-    dominates; its systemic risk (ESRI) and rank among linked firms, the firms hit
-    hardest and the assumptions behind the figure; the concentration (HHI) of each
-    of its inputs. `--format json` prints the card as one object.
+    its dominators (every stated supply path to it runs through them; called a single
+    point of failure only where every link on the way states exclusive supply) and the
+    firms it dominates; its systemic risk (ESRI, both bounds) and rank in the same network
+    as `kg risk`, the firms hit hardest and the assumptions behind the figure; the
+    concentration (HHI) of each of its inputs. `--format json` prints the card as one object.
 
     Example: kg depends "Innovation Metal"
     """
@@ -59,13 +70,16 @@ def depends(obj: Context, firm, fmt):
     if fmt == "json":
         click.echo(json.dumps(card, ensure_ascii=False, indent=2))
         return
-    emit(card_rows(card, all_notes=fmt != "table"), fmt, CARD_COLUMNS)
+    if fmt == "table":  # a card: sections, quotes and assumptions in full, wrapped to the width
+        click.echo(depends_text(card_rows(card, all_notes=False), output_width()), nl=False)
+        return
+    emit(card_rows(card), fmt, CARD_COLUMNS)
 
 
 @click.command()
 @click.option("-o", "--output", "path", type=click.Path(dir_okay=False), default="out/report.html", show_default=True,
               help="File to write: .md, .html or .json.")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Systemic risks listed per cluster.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Entries per list per cluster; the rest is counted (\"and K more\").")
 @output_option
 @pass_context
 def report(obj: Context, path, top, fmt):
@@ -79,7 +93,7 @@ def report(obj: Context, path, top, fmt):
     Example: kg report -o out/report.html
     """
     report_format(path)  # refuse an unknown extension before the work
-    result = build_report(obj.graph(), top=top)
+    result = build_report(obj.graph(), top=top, data=obj.data, store=obj.store, endpoint=obj.endpoint)
     written = write_report(result, path)
     emit([{"file": str(written), "format": written.suffix.lstrip(".").lower(), "clusters": len(result["clusters"])}],
          fmt, ["file", "format", "clusters"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.main import Context, emit, output_option, pass_context
+from kg.cli.main import Context, echo_notes, emit, output_option, output_width, pass_context
+from kg.render.card import whatif_text
 from kg.render.rows import (
     GAPS_COLUMNS,
+    GAPS_DETAIL,
     TIER_COLUMNS,
     WHATIF_COLUMNS,
     centrality_columns,
@@ -16,7 +18,7 @@ from kg.render.rows import (
     whatif_rows,
 )
 from kg.services.supply import centrality as rank
-from kg.services.supply import gaps as coverage
+from kg.services.gaps import gaps as coverage
 from kg.services.supply import tiers
 from kg.services.supply import whatif as cascade
 
@@ -52,7 +54,10 @@ def customers(obj: Context, firm, depth, fmt):
 
 def _tiers(obj: Context, firm: str, direction: str, depth: int | None, fmt: str) -> None:
     """`kg suppliers` and `kg customers`: the tiers of a firm, one row per supply relation."""
-    emit(tier_rows(tiers(obj.graph(), firm, direction=direction, depth=depth)), fmt, TIER_COLUMNS)
+    result = tiers(obj.graph(), firm, direction=direction, depth=depth)
+    side = "suppliers" if direction == "upstream" else "customers"
+    emit(tier_rows(result), fmt, TIER_COLUMNS,
+         empty=result.note or f"The sources name no {side} of {result.label}; that does not mean it has none.")
 
 
 @click.command()
@@ -78,26 +83,44 @@ def centrality(obj: Context, measure, top, cluster, fmt):
     Example: kg centrality --measure betweenness --top 10 --cluster Binzhou
     """
     result = rank(obj.graph(), measure=measure, top=top, cluster=cluster)
-    emit(centrality_rows(result), fmt, centrality_columns(measure))
+    notes = list(getattr(result, "notes", ()))
+    values = {round(r.value, 12) for r in result.rows}
+    if len(result.rows) > 1 and len(values) == 1 and not notes:
+        notes.append(f"All {len(result.rows)} listed firms have the same {measure} ({result.rows[0].value:.6g}): "
+                     "the stated links do not rank them, and the order is by name.")
+    emit(centrality_rows(result), fmt, centrality_columns(measure), notes=notes,
+         empty="No firm of this network has a stated supply link: there is nothing to rank.")
 
 
 @click.command()
 @click.argument("firms", nargs=-1, required=True)
+@click.option("--with-subsidiaries", is_flag=True,
+              help="A group fails together with its stated subsidiaries (and theirs).")
 @output_option
 @pass_context
-def whatif(obj: Context, firms, fmt):
+def whatif(obj: Context, firms, with_subsidiaries, fmt):
     """What happens if firms fail: who loses all supply, round by round, and who loses part.
 
     Round 0 are the firms removed; round N the firms whose last supplier failed in
     round N-1; "loop" the firms that only a cycle cut off from outside supply still
     fed. Part losses are measured by stated shares where every lost supplier has
     one, else by the number of suppliers. A cohort counts its members ("firms");
-    capacities (t/yr) no source states are unknown.
+    each firm counts once (not again inside a failed cohort it is stated to be part
+    of; overlapping cohorts once, as the largest). Capacities (t/yr) no source
+    states are "not stated". --with-subsidiaries fails a group's stated
+    subsidiaries with it.
 
     Example: kg whatif "Weiqiao Venture Group"
     """
-    network, result = cascade(obj.graph(), firms)
-    emit(whatif_rows(network, result), fmt, WHATIF_COLUMNS)
+    network, result = cascade(obj.graph(), firms, with_subsidiaries=with_subsidiaries)
+    rows = whatif_rows(network, result)
+    notes = list(dict.fromkeys([*getattr(result, "notes", ()), *getattr(result, "assumptions", ())]))
+    if fmt != "table":
+        emit(rows, fmt, WHATIF_COLUMNS, notes=notes)
+        return
+    width = output_width()  # a card: one section per round, then the total and the assumptions
+    click.echo(whatif_text(rows, width), nl=False)
+    echo_notes(notes, fmt, width)
 
 
 @click.command()
@@ -105,12 +128,17 @@ def whatif(obj: Context, firms, fmt):
 @output_option
 @pass_context
 def gaps(obj: Context, cluster, fmt):
-    """Value-chain stages a cluster covers and misses, and who elsewhere makes the missing ones.
+    """Value-chain stages of a cluster or place: what the sources state there, how much, from
+    which quote, and who elsewhere makes the stages they are silent on.
 
-    CLUSTER is a cluster, region or park (name or IRI). Firms located in a region
-    count for it. Candidates are firms outside the cluster that make a product of
-    a missing stage ("extending and supplementing the chain").
+    CLUSTER is a cluster, region or park (name or IRI). Verdicts: covered (firms, or projects
+    in operation, producing there: where a firm is located, never its headquarters), stated
+    (only a statement about the whole cluster), coming (only projects not yet operating, with
+    their year), not stated (the sources name nothing there; candidates are firms and projects
+    elsewhere that make it). csv, tsv and json add the firms, projects, statements and quotes.
 
     Example: kg gaps Zouping
     """
-    emit(gaps_rows(coverage(obj.graph(), cluster)), fmt, GAPS_COLUMNS)
+    result = coverage(obj.graph(), cluster)
+    emit(gaps_rows(result), fmt, GAPS_COLUMNS if fmt == "table" else GAPS_COLUMNS + GAPS_DETAIL,
+         notes=result.notes)
