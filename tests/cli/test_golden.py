@@ -5,11 +5,13 @@
 The cases are in tests/golden/commands.toml (with the README commands left out and why); the
 outputs in tests/golden/outputs/. Each case runs the `kg` executable next to sys.executable as a
 subprocess in a fresh temporary folder holding a symlink `data` to the bundled data, with
-NO_COLOR=1, COLUMNS=100, TZ=UTC, LC_ALL=C.UTF-8 and PYTHONHASHSEED=0. This module imports nothing
+NO_COLOR=1, COLUMNS=100, TZ=UTC, LC_ALL=C.UTF-8, PYTHONHASHSEED=0 and SOURCE_DATE_EPOCH (the date
+line of `kg report`). This module imports nothing
 from `kg`, so it survives a restructure of the package.
 
 Normalisation, the same in recording and here (tests/golden/record.py, `normalise`): the
-temporary folder becomes `<TMP>` and the checkout's root `<ROOT>`; nothing else. Recorded twice,
+temporary folder becomes `<TMP>`, the checkout's root `<ROOT>` and the commit `kg report` names
+`<COMMIT>`; nothing else. Recorded twice,
 from two checkouts and under several hash seeds, the raw outputs were identical, so nothing else
 is normalised.
 
