@@ -28,11 +28,15 @@ def run(runner: CliRunner, *args: str):
     return runner.invoke(cli, list(args), catch_exceptions=False)
 
 
+WIDTH = {"COLUMNS": "120"}
+"""Tables wrap to $COLUMNS: the tests fix it, whatever the terminal that runs them."""
+
+
 def run_on(data: str, *args: str):
-    """``kg --data DATA ARGS`` in-process."""
-    return CliRunner().invoke(cli, ["--data", data, *args], catch_exceptions=False)
+    """``kg --data DATA ARGS`` in-process, 120 columns wide."""
+    return CliRunner(env=WIDTH).invoke(cli, ["--data", data, *args], catch_exceptions=False)
 
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return CliRunner(env=WIDTH)

@@ -67,7 +67,7 @@ class CentralityRow:
     out_degree: int
 
 
-ALL_CLUSTERS = "all loaded clusters"
+ALL_CLUSTERS = "the whole loaded network"
 """The scope of a measure over the whole supply network."""
 
 
@@ -173,9 +173,9 @@ def centrality(G, *, measure: str = "pagerank", top: int | None = None, limit: i
     >>> G = network_from_edges([("a", "b"), ("a", "c")])
     >>> r = centrality(G, measure="degree", top=2)
     >>> [(x.rank, x.iri, x.value, x.out_degree) for x in r.rows], r.scope, r.note
-    ([(1, 'a', 2, 2), (2, 'b', 1, 0)], 'all loaded clusters', None)
+    ([(1, 'a', 2, 2), (2, 'b', 1, 0)], 'the whole loaded network', None)
     >>> centrality(G, measure="betweenness").note
-    'all loaded clusters: all 3 entities have betweenness 0: no stated supply path runs through any of them, so none ranks above another (listed by name)'
+    'the whole loaded network: all 3 entities have betweenness 0: no stated supply path runs through any of them, so none ranks above another (listed by name)'
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")

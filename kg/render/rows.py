@@ -111,7 +111,7 @@ def centrality_columns(measure: str) -> list[str]:
 
 def centrality_rows(result) -> list[dict]:
     """A :class:`kg.analysis.centrality.Centrality` as rows; the score column is named by the
-    measure, ``scope`` names the network the score is relative to (all loaded clusters, or one)."""
+    measure, ``scope`` names the network the score is relative to (the whole loaded network, or one cluster)."""
     return [
         {"rank": r.rank, "name": r.label, "kind": r.kind, result.measure: r.value, "suppliers": r.in_degree,
          "customers": r.out_degree, "scope": result.scope, "method": result.method, "iri": Iri(r.iri)}
@@ -168,7 +168,7 @@ def whatif_rows(G, result) -> list[dict]:
         row("loop", iri, "cut off", "all")
     for hit in sorted(result.partial, key=lambda h: (h.label.casefold(), h.iri)):
         basis = "stated shares" if hit.basis == "share" else f"{len(hit.lost)} of {hit.suppliers} suppliers"
-        row("", hit.iri, "partial", f"{hit.lost_fraction:.0%} ({basis})")
+        row("", hit.iri, "partial", f"{pct(hit.lost_fraction)} ({basis})")
     unknown = len(result.capacity_unknown)
     capacity = capacity_text(result.lost_capacity)
     if unknown and result.lost_capacity is not None:

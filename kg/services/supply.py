@@ -35,7 +35,7 @@ def centrality(graph, *, measure: str = "pagerank", top: int | None = None,
     """Nodes ranked by ``measure`` in the supply network, or in the own network of
     ``cluster`` (a cluster, region or park: name or IRI; its members and the links among
     them). ``options`` go to :func:`kg.analysis.centrality.centrality`. The result's
-    ``scope`` is "all loaded clusters" or "<the cluster's label> only"; its ``note`` says
+    ``scope`` is "the whole loaded network" or "<the cluster's label> only"; its ``note`` says
     when every score is equal."""
     network = supply_network(graph, cluster=cluster)
     iri = network.graph.get("cluster")

@@ -18,7 +18,7 @@ def test_no_link_at_all_gives_equal_pagerank_and_says_so():
     r = centrality(G, measure="pagerank")
     assert [round(x.value, 9) for x in r.rows] == [0.25] * 4
     assert [x.iri for x in r.rows] == ["a", "b", "c", "d"]  # by name
-    assert r.note == ("all loaded clusters: no stated supply link among its 4 entities, so every pagerank is 0.25 "
+    assert r.note == ("the whole loaded network: no stated supply link among its 4 entities, so every pagerank is 0.25 "
                       "and none ranks above another (listed by name)")
     assert r.notes == [r.note]
 
@@ -37,7 +37,7 @@ def test_equal_nonzero_scores_say_so_and_the_top_does_not_hide_it():
     G = network_from_edges([("a", "b"), ("b", "c"), ("c", "a")])
     r = centrality(G, measure="betweenness", top=1)
     assert [(x.iri, x.value) for x in r.rows] == [("a", 0.5)]
-    assert r.note == ("all loaded clusters: all 3 entities have the same betweenness, 0.5, so none ranks above "
+    assert r.note == ("the whole loaded network: all 3 entities have the same betweenness, 0.5, so none ranks above "
                       "another (listed by name)")
 
 
@@ -55,7 +55,7 @@ def test_an_empty_network_says_there_is_nothing():
 def test_the_service_names_the_network_of_every_figure():
     graph = open_graph()
     whole = supply.centrality(graph, measure="degree", top=3)
-    assert whole.scope == "all loaded clusters"
+    assert whole.scope == "the whole loaded network"
     # Yingkou's own network: 11 firms, groups and cohorts and no stated supply link among them;
     # PageRank 1/11 = 0.0909091 each
     r = supply.centrality(graph, cluster="ckr:cluster-yingkou")
