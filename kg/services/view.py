@@ -17,6 +17,7 @@ from kg.rdf.local import oxigraph_store, wrap
 from kg.rdf.subgraph import NotLocal, neighbourhood_store
 from kg.render.view.build import DATA_NOTE, check_options, view_from_network
 from kg.render.view.model import PHYSICS_LIMIT, View
+from kg.services.ranking import scope_network
 from kg.services.resolve import resolve_name
 
 # ====================================================================== building a view
@@ -157,5 +158,8 @@ def _measure(net, name: str, essential=None) -> dict[str, float]:
         return dict(betweenness(net)[0])
     if name == "dominated":
         return {n: float(w) for n, w in dominator_tree(net).weight.items()}
-    top = ESRI_TOP if net.number_of_nodes() > PHYSICS_LIMIT else None
-    return {r.firm: r.esri for r in esri(net, essential=essential, top=top)}
+    # the network and the firms `kg risk` ranks (its default "stated" bound): the same figure
+    scoped, members, scope = scope_network(net)
+    firms = sorted(n for n in members if scoped.nodes[n].get("kind") != "cohort")
+    top = ESRI_TOP if scoped.number_of_nodes() > PHYSICS_LIMIT else None
+    return {r.firm: r.esri for r in esri(scoped, firms=firms, essential=essential, top=top, scope=scope)}

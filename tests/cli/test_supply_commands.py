@@ -151,7 +151,13 @@ WHATIF = {
 
 @pytest.mark.parametrize("fmt", ["table", "csv"])
 def test_whatif(data, fmt):
-    assert run_stdout(data, "whatif", "Smelter S", "--format", fmt) == WHATIF[fmt]
+    result = run_on(data, "whatif", "Smelter S", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == WHATIF[fmt]
+    # the table prints its note after the card (above); csv keeps it off the rows, on stderr
+    assert result.stderr == ("" if fmt == "table" else (
+        "Note: capacity is stated for 1 of the 2 failed firms, groups and cohorts; the total adds those only "
+        "(the rest is not stated: unknown, not zero)\n"))
 
 
 def test_whatif_several_firms_cut_off_the_cohort(data):
@@ -160,6 +166,12 @@ def test_whatif_several_firms_cut_off_the_cohort(data):
     assert [(r["round"], r["name"], r["effect"], r["firms"]) for r in rows] == [
         (0, "Extruder X", "removed", "1"), (0, "Mill M", "removed", "1"),
         (1, "Sixty firms", "cut off", "60"), ("", "total lost", "", "62")]
+    # both named suppliers fail, but no share says they are all of the cohort's supply; no capacity is stated
+    assert run_on(data, "whatif", "Mill M", "Extruder X", "--format", "json").stderr == (
+        "Note: cut off means every supplier the sources name has failed; for Sixty firms the sources do not "
+        "state that these are all its supply (coverage not stated)\n"
+        "Note: no failed firm, group or cohort has a stated capacity: the capacity lost is not stated "
+        "(unknown, not zero)\n")
 
 
 # Degree over the whole network: M 2 (S in, C out), C 2 (M, X in), X 1, S 1 (ties by name).

@@ -11,6 +11,7 @@ from kg.errors import UnknownName, ViewError
 from kg.rdf.graph import open_graph
 from kg.render.view import page as kv
 from kg.render.view.build import view_from_network
+from kg.render.view.encode import ESRI_ROW
 from kg.render.view.layout import grouped_layout
 from kg.render.view.model import PHYSICS_LIMIT
 from kg.render.view.page import render_html, script_json, write_view
@@ -275,10 +276,17 @@ def test_size_by_network_measures(tiny, measure):
 
 
 def test_color_by_risk_uses_esri(tiny):
+    # The figure `kg risk` gives (stated bound, all loaded clusters and their partners: 6 nodes).
+    # Weights in t/yr: the smelter states 1,000,000; the 4 other firms and groups weigh that median,
+    # the cohort 60 times it: total 65 units. The smelter fails: the mill (share 1 stated, molten
+    # metal essential for strip) loses all; the cohort and Faraway state no share: 0. 2/65 = 3.08 %.
+    # The mill fails: no share of its buyers' input, nor of the smelter's sales, is stated: 1/65.
     v = build_view(tiny, color_by="risk")
-    rows = dict(next(n for n in v.nodes if n["label"] == "Smelter Co")["tip"]["rows"])
-    assert float(rows["systemic risk (ESRI)"]) > 0
-    assert any(x["type"] == "gradient" for x in v.legend)
+    tips = {n["label"]: dict(n["tip"]["rows"]) for n in v.nodes}
+    assert tips["Smelter Co"][ESRI_ROW] == "3.08 %" and tips["Mill Co"][ESRI_ROW] == "1.54 %"
+    assert tips["Sixty workshops"][ESRI_ROW] == "not ranked (a cohort, or outside every cluster)"
+    (gradient,) = [x for x in v.legend if x["type"] == "gradient"]
+    assert (gradient["min"], gradient["max"]) == ("0 %", "3.08 %")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from itertools import zip_longest
 
-from kg.render.text import shorten
+from kg.render.text import pct, shorten
 from kg.render.view.builder import Builder
 from kg.render.view.layout import apart_layout, grouped_layout, vis_options
 from kg.render.view.model import (
@@ -23,6 +23,8 @@ from kg.render.view.model import (
     view_note,
 )
 from kg.utils.text import format_number
+
+ESRI_ROW = "systemic risk (ESRI, stated bound, relative to all loaded clusters and their direct partners: as kg risk)"
 
 
 def encode(builder: Builder, what: str, data_note: str, color_by: str, size_by: str | None, metrics: dict) -> View:
@@ -64,14 +66,14 @@ def encode(builder: Builder, what: str, data_note: str, color_by: str, size_by: 
         if size_by:
             v = size_values.get(k)
             if v is not None:
-                rows.append((size_by, format_number(v)))
+                rows.append((size_by, pct(v, 2) if size_by == "esri" else format_number(v)))
                 size = 8 + 30 * math.sqrt(v / vmax) if vmax > 0 and v > 0 else 8
             elif x["kind"] in ("firm", "group", "cohort"):
                 rows.append((size_by, "not known"))
                 size = 8
         if color_by == "risk" and x["kind"] in ("firm", "group", "cohort"):
             v = risk.get(k)
-            rows.append(("systemic risk (ESRI)", format_number(v) if v is not None else "not known"))
+            rows.append((ESRI_ROW, pct(v, 2) if v is not None else "not ranked (a cohort, or outside every cluster)"))
             colour = _gradient(v / rmax if rmax > 0 else 0.0) if v is not None else NO_VALUE_COLOUR
         if x["outside"]:
             colour = mix_colours(colour, "#ffffff", 0.45)
@@ -116,7 +118,7 @@ def encode(builder: Builder, what: str, data_note: str, color_by: str, size_by: 
                 "line": _line_style(EDGE_STYLES[s][2]), "arrow": EDGE_STYLES[s][3]} for s in styles]
     if color_by == "risk":
         legend.append({"type": "gradient", "label": "colour: systemic risk (ESRI)", "stops": list(RISK_STOPS),
-                       "min": "0", "max": format_number(rmax)})
+                       "min": "0 %", "max": pct(rmax, 2)})
         legend.append({"type": "note", "label": "grey: risk not known"})
     if size_by:
         legend.append({"type": "note", "label": f"size: {size_by}"})
