@@ -1,7 +1,9 @@
 """SPARQL for users: safety checks, running, and the canned queries in ``kg/rdf/queries/*.rq``.
 
 User queries never fetch anything: ``SERVICE``, ``LOAD``, ``FROM`` / ``FROM NAMED``
-and every update form are refused before the query reaches an engine.
+and every update form are refused on the parsed query (rdflib's SPARQL parser), before it
+reaches an engine; ``--param`` names must be variables of the query, and the text that runs,
+bindings included, is the text that was checked.
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }")
 >>> check_query("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
@@ -21,52 +23,117 @@ from pathlib import Path
 from kg.errors import KGError, QueryError, QueryRefused
 from kg.vocab.namespaces import PREFIXES, Iri
 
-# Tokens we must not confuse with keywords: comments, strings, IRIs, variables, prefixed names.
-_LEXEME = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<pname>[\w.-]*:[\w.:%-]*)
-  | (?P<word>[A-Za-z_]\w*)
-    """,
-    re.VERBOSE,
-)
-
-
 _REFUSED = {
     "SERVICE": "SERVICE is not allowed: queries never call remote endpoints",
     "LOAD": "LOAD is not allowed: queries never read other files or URLs",
     "FROM": "FROM is not allowed: queries run on the loaded graph only and never read other files or URLs",
 }
 
+_UPDATES = {"InsertData": "INSERT", "DeleteData": "DELETE", "DeleteWhere": "DELETE", "Modify": "INSERT/DELETE",
+            "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Copy": "COPY", "Move": "MOVE", "Add": "ADD"}
+"""rdflib's names of the update operations -> the keyword an error names."""
 
-_UPDATES = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"}
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""What ``--param NAME=VALUE`` accepts as NAME (a SPARQL variable name without ``?``)."""
 
 
-def _words(text: str) -> list[str]:
-    return [m.group("word").upper() for m in _LEXEME.finditer(text) if m.lastgroup == "word"]
+def _nodes(tree):
+    """Every rdflib ``CompValue`` of a parse tree, depth first."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            yield x
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)) or type(x).__name__ == "ParseResults":
+            stack.extend(x)
+
+
+def parse_query(text: str):
+    """The parse tree of a read-only query that fetches nothing, else :class:`QueryRefused`
+    (SERVICE, FROM / FROM NAMED, LOAD, any update) or :class:`QueryError` (not a query).
+
+    The check runs on the query as rdflib's SPARQL parser reads it (escapes, comments,
+    prefixed names and case resolved), never on its text; a query that parser does not
+    accept is refused, whatever another engine would make of it.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseQuery(text)
+    except ParseException as e:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            raise QueryError(f"the query does not parse (SELECT, ASK, CONSTRUCT or DESCRIBE expected): "
+                             f"{' '.join(str(e).split())}") from None
+        names = [n.name for n in _nodes(update)]
+        if "Load" in names:
+            raise QueryRefused(_REFUSED["LOAD"]) from None
+        word = next((_UPDATES[n] for n in names if n in _UPDATES), "update")
+        raise QueryRefused(f"updates ({word}) are not allowed here: kg query only reads; use kg load to add data") \
+            from None
+    for node in _nodes(tree):
+        if node.name == "ServiceGraphPattern":
+            raise QueryRefused(_REFUSED["SERVICE"])
+        if node.name == "DatasetClause" or "datasetClause" in node:
+            raise QueryRefused(_REFUSED["FROM"])
+    return tree
 
 
 def check_query(text: str) -> None:
-    """Raise :class:`QueryRefused` if ``text`` could fetch data or change the graph.
+    """Raise :class:`QueryRefused` if ``text`` could fetch data or change the graph
+    (:func:`parse_query`).
 
     >>> check_query('SELECT ?x WHERE { ?x rdfs:label "LOAD FROM SERVICE" }  # FROM in a comment')
     >>> check_query("INSERT DATA { <a:b> <a:c> <a:d> }")
     Traceback (most recent call last):
     ...
     kg.errors.QueryRefused: updates (INSERT) are not allowed here: kg query only reads; use kg load to add data
+    >>> check_query("SELECT * WHERE { SERV\\u0049CE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryRefused: SERVICE is not allowed: queries never call remote endpoints
     """
-    words = _words(text)
-    for word in words:
-        if word in _REFUSED:
-            raise QueryRefused(_REFUSED[word])
-    for word in words:
-        if word in _UPDATES:
-            raise QueryRefused(f"updates ({word}) are not allowed here: kg query only reads; use kg load to add data")
-    if not {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"} & set(words):
-        raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    parse_query(text)
+
+
+def query_variables(tree) -> set[str]:
+    """The names of the variables a parsed query mentions (without ``?``)."""
+    from rdflib.term import Variable
+
+    found: set[str] = set()
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Variable):
+            found.add(str(x))
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)) or type(x).__name__ == "ParseResults":
+            stack.extend(x)
+    return found
+
+
+def check_bindings(text: str, bindings: dict) -> None:
+    """Refuse a ``--param`` name that is not a variable name, or not a variable of the query.
+
+    >>> check_bindings("SELECT ?x WHERE { ?x ?p ?o }", {"o": 1})
+    >>> check_bindings("SELECT ?x WHERE { ?x ?p ?o }", {"nosuch": 1})
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: --param nosuch: the query has no variable ?nosuch (its variables: ?o, ?p, ?x)
+    """
+    names = query_variables(parse_query(text))
+    for var in bindings:
+        if not VARIABLE_NAME.fullmatch(var):
+            raise QueryError(f"--param {var!r}: not a variable name (letters, digits and _, without ?)")
+        if var not in names:
+            raise QueryError(f"--param {var}: the query has no variable ?{var} "
+                             f"(its variables: {', '.join('?' + n for n in sorted(names)) or 'none'})")
 
 
 @dataclass
@@ -86,9 +153,10 @@ def run_query(graph, text: str, *, limit: int | None = None, bindings: dict | No
     >>> r.columns, int(r.rows[0][0])
     (['n'], 5)
     """
-    check_query(text)
-    if bindings:
+    if bindings:  # names checked on the parsed query; the text that runs is checked again
+        check_bindings(text, bindings)
         text = bind_values(text, bindings)
+    check_query(text)
     try:
         result = graph.query(text, initNs=PREFIXES)
         if result.type == "ASK":

@@ -22,28 +22,53 @@ def test_fetching_is_refused(text, word):
         check_query(text)
 
 
-@pytest.mark.parametrize("word", ["INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD"])
-def test_updates_are_refused(word):
-    with pytest.raises(QueryRefused, match=f"updates \\({word}\\)"):
-        check_query(f"{word} DATA {{ <a:b> <a:c> <a:d> }}")
+@pytest.mark.parametrize("word, text", [
+    ("INSERT", "INSERT DATA { <a:b> <a:c> <a:d> }"),
+    ("DELETE", "DELETE DATA { <a:b> <a:c> <a:d> }"),
+    ("DELETE", "delete where { ?s ?p ?o }"),
+    ("INSERT/DELETE", "WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"),
+    ("CLEAR", "CLEAR ALL"),
+    ("DROP", "DROP GRAPH <a:g>"),
+    ("CREATE", "CREATE GRAPH <a:g>"),
+    ("COPY", "COPY <a:g> TO <a:h>"),
+    ("MOVE", "MOVE DEFAULT TO <a:h>"),
+    ("ADD", "ADD <a:g> TO <a:h>"),
+])
+def test_updates_are_refused(word, text):
+    with pytest.raises(QueryRefused, match=f"^updates \\({word}\\)"):
+        check_query(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        'SELECT ?x WHERE { ?x rdfs:label "SERVICE FROM LOAD" }',
-        "SELECT ?x WHERE { ?x rdfs:label '''insert\ndelete''' }",
-        "SELECT ?from ?load WHERE { ?from <http://e/service> ?load }",
-        "SELECT ?x WHERE { ?x ckg:note ?n } # FROM <file:///etc/passwd>",
-        "SELECT ?x WHERE { ?x <http://e/FROM> ?y }",
-    ],
-)
-def test_keywords_inside_strings_iris_variables_and_comments_are_fine(text):
-    check_query(text)
+@pytest.mark.parametrize("text, refused", [
+    # a `\#` in a prefixed name hid the rest of the line from the old text check (issue 13);
+    # rdflib's parser does not accept this query at all, so it is not run
+    ("PREFIX ckr: <https://w3id.org/cluster-kg/id/> "
+     "SELECT ?s ?o WHERE { OPTIONAL { ?x ckr:p\\#q ?y } SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+     "^the query does not parse"),
+    ("SELECT * WHERE { SERV\\u0049CE <http://127.0.0.1:9/x> { ?s ?p ?o } }", "^SERVICE is not allowed"),
+    ("select * where { { select * where { service <http://127.0.0.1:9/x> { ?s ?p ?o } } } }",
+     "^SERVICE is not allowed"),
+    ("ASK { SERVICE ?endpoint { ?s ?p ?o } }", "^SERVICE is not allowed"),
+    ("SELECT * #c\nFROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "^FROM is not allowed"),
+])
+def test_hostile_spellings_never_run(text, refused):
+    with pytest.raises((QueryRefused, QueryError), match=refused):
+        check_query(text)
+
+
+def test_a_param_name_must_be_a_variable_of_the_query():
+    graph = open_graph([])
+    text = "SELECT ?a WHERE { ?a a ckg:Article }"
+    with pytest.raises(QueryError, match=r"^--param nosuch: the query has no variable \?nosuch \(its variables: \?a\)"):
+        run_query(graph, text, bindings={"nosuch": "x"})
+    # the second bypass of issue 13: a "name" that carries SPARQL is refused before anything runs
+    hostile = "x { 1 } SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } VALUES ?y"
+    with pytest.raises(QueryError, match="not a variable name"):
+        run_query(graph, "SELECT ?x WHERE { ?x ?p ?y }", bindings={hostile: "Innovation Metal"})
 
 
 def test_not_a_query():
-    with pytest.raises(QueryError, match="not a SPARQL query"):
+    with pytest.raises(QueryError, match="^the query does not parse"):
         check_query("hello world")
 
 

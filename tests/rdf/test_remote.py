@@ -267,9 +267,14 @@ def test_http_errors_and_bad_queries_name_the_endpoint(loaded, runner):
     result = runner.invoke(cli, ["--endpoint", f"{url}/nowhere", "find", "weiqiao"])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {url}/nowhere: the SPARQL server answered HTTP 404")
-    result = runner.invoke(cli, ["--endpoint", f"{url}/query", "query", "SELECT * WHERE { ?s ?p }"])
+    # a query kg's check parses but the server refuses (?x is not grouped): the server's answer, named
+    result = runner.invoke(cli, ["--endpoint", f"{url}/query", "query", "SELECT ?x WHERE { ?x ?p ?o } GROUP BY ?p"])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {url}/query rejected the query: ")
+    # one that does not parse never reaches the server
+    result = runner.invoke(cli, ["--endpoint", f"{url}/query", "query", "SELECT * WHERE { ?s ?p }"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the query does not parse")
 
 
 def test_a_silent_server_times_out():
