@@ -18,6 +18,7 @@ import click
 from kg.errors import KGError
 from kg.rdf.graph import open_graph
 from kg.render.table import DEFAULT_WIDTH, FORMATS, hanging, render
+from kg.utils.text import visible
 
 COMMANDS = {
     "centrality": ("kg.cli.commands.supply.centrality",
@@ -104,7 +105,7 @@ class KGGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KGError as e:
-            raise click.ClickException(str(e)) from None
+            raise click.ClickException(visible(str(e))) from None
 
 
 class Context:
@@ -190,8 +191,14 @@ def emit(rows: Iterable[dict], fmt: str, columns: Sequence[str] | None = None, *
     if fmt == "table" and not rows and empty:
         echo_notes(notes, fmt, width)
         return
-    click.echo(render(rows, fmt, columns, width=width), nl=False)
+    say(render(rows, fmt, columns, width=width), nl=False)
     echo_notes(notes, fmt, width)
+
+
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print what comes from the data, every control character made visible
+    (:func:`kg.utils.text.visible`): labels and quotes cannot drive the terminal."""
+    click.echo(visible(text), err=err, nl=nl)
 
 
 def echo_notes(notes: Sequence[str], fmt: str, width: int | None = None) -> None:
@@ -199,11 +206,11 @@ def echo_notes(notes: Sequence[str], fmt: str, width: int | None = None) -> None
     (unwrapped) after csv, tsv or json."""
     if fmt != "table":
         for note in notes:
-            click.echo(f"Note: {note}", err=True)
+            say(f"Note: {note}", err=True)
         return
     width = width or output_width()
     for note in notes:
-        click.echo("\n".join(hanging(f"Note: {note}", width, rest="      ")))
+        say("\n".join(hanging(f"Note: {note}", width, rest="      ")))
 
 
 # ---------------------------------------------------------------- the group

@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 import math
+import re
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal acts on instead of showing: C0 controls but tab and newline (ESC, BEL,
+carriage return…), DEL, C1 controls, and the bidirectional marks and overrides."""
+
+
+def visible(text: str) -> str:
+    r"""``text`` safe to print on a terminal: every control character shown as ``\uXXXX``
+    (also a valid JSON escape), so data cannot move the cursor, retitle the window or write
+    the clipboard (OSC 52).
+
+    >>> visible("Evil\x1b]52;c;ZXZpbA==\x07 Co\u202e")
+    'Evil\\u001b]52;c;ZXZpbA==\\u0007 Co\\u202e'
+    >>> visible("two\nlines\tand 魏桥")
+    'two\nlines\tand 魏桥'
+    """
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def format_number(v) -> str:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kg.cli.main import Context, emit, output_option, pass_context
+from kg.cli.main import Context, emit, output_option, pass_context, say
 from kg.rdf.query import canned_queries, canned_query
 from kg.render.rows import INFO_COLUMNS, VIOLATION_COLUMNS, find_rows, info_rows, violation_lines
 from kg.services.graph import find_entities, user_query, validate_paths
@@ -24,7 +24,7 @@ def info(obj: Context, fmt):
     """
     summary = (remote_graph_info if obj.endpoint else graph_info)(obj.graph())
     if fmt == "json":
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        say(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     emit(info_rows(summary), fmt, INFO_COLUMNS)
 
@@ -58,7 +58,7 @@ def validate(obj: Context, files, fmt):
     """
     paths, violations = validate_paths(files or obj.data or [])
     if fmt == "table":
-        click.echo(violation_lines(paths, violations), nl=False)
+        say(violation_lines(paths, violations), nl=False)
     else:
         emit([v.__dict__ for v in violations], fmt, VIOLATION_COLUMNS)
     if any(v.severity == "Violation" for v in violations):

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from kg.cli.main import Context, emit, output_option, output_width, pass_context
+from kg.cli.main import Context, emit, output_option, output_width, pass_context, say
 from kg.render.card import depends_text
 from kg.render.report import report_format, write_report
 from kg.render.rows import CARD_COLUMNS, RISK_COLUMNS, card_rows, risk_rows
@@ -68,10 +68,10 @@ def depends(obj: Context, firm, fmt):
     else:
         card = graph_card(obj.graph(), firm)
     if fmt == "json":
-        click.echo(json.dumps(card, ensure_ascii=False, indent=2))
+        say(json.dumps(card, ensure_ascii=False, indent=2))
         return
     if fmt == "table":  # a card: sections, quotes and assumptions in full, wrapped to the width
-        click.echo(depends_text(card_rows(card, all_notes=False), output_width()), nl=False)
+        say(depends_text(card_rows(card, all_notes=False), output_width()), nl=False)
         return
     emit(card_rows(card), fmt, CARD_COLUMNS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.main import Context, echo_notes, emit, output_option, output_width, pass_context
+from kg.cli.main import Context, echo_notes, emit, output_option, output_width, pass_context, say
 from kg.render.card import whatif_text
 from kg.render.rows import (
     GAPS_COLUMNS,
@@ -17,8 +17,8 @@ from kg.render.rows import (
     tier_rows,
     whatif_rows,
 )
-from kg.services.supply import centrality as rank
 from kg.services.gaps import gaps as coverage
+from kg.services.supply import centrality as rank
 from kg.services.supply import tiers
 from kg.services.supply import whatif as cascade
 
@@ -119,7 +119,7 @@ def whatif(obj: Context, firms, with_subsidiaries, fmt):
         emit(rows, fmt, WHATIF_COLUMNS, notes=notes)
         return
     width = output_width()  # a card: one section per round, then the total and the assumptions
-    click.echo(whatif_text(rows, width), nl=False)
+    say(whatif_text(rows, width), nl=False)
     echo_notes(notes, fmt, width)
 
 
