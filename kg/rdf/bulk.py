@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ParseError
-from kg.rdf.formats import FORMATS, clean_syntax_message
+from kg.rdf.formats import FORMATS, clean_syntax_message, open_rdf
 from kg.rdf.shortcuts import NTriplesLines, Shortcuts
 
 PROGRESS_EVERY = 100_000
@@ -98,7 +98,7 @@ def load_file(
         if progress is not None:
             progress(LoadProgress(str(path), triples, bytes_read, size, time.monotonic() - start, done))
 
-    rdf_format, base_iri, default = getattr(ox.RdfFormat, fmt), path.resolve().as_uri(), ox.DefaultGraph()
+    rdf_format, base_iri = getattr(ox.RdfFormat, fmt), path.resolve().as_uri()
     try:
         size = path.stat().st_size
         if bulk and fmt in _BULK_FORMATS and size >= BULK_MIN_BYTES:
@@ -113,38 +113,45 @@ def load_file(
                 count = lines.statements
             report(count, size, True)
             return count
-        quads = ox.parse(path=str(path), format=rdf_format, base_iri=base_iri, rename_blank_nodes=True,
-                         lenient=lenient)
-        if not bulk or size < BULK_MIN_BYTES:
-            triples = [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
-            ox_store.extend(triples)
-            if shortcuts is not None:
-                for q in triples:
-                    shortcuts.add_quad(q)
-            report(len(triples), None, True)
-            return len(triples)
-        count = 0
-        relevant = Shortcuts.predicates() if shortcuts is not None else set()
-
-        def counted():
-            nonlocal count
-            for q in quads:
-                if q.graph_name != default:
-                    q = ox.Quad(q.subject, q.predicate, q.object, default)
-                if q.predicate in relevant:
-                    shortcuts.add_quad(q)
-                yield q
-                count += 1
-                if count % PROGRESS_EVERY == 0:
-                    report(count, None)
-
-        ox_store.bulk_extend(counted())
-        report(count, None, True)
-        return count
+        with open_rdf(path) as file:
+            return _parse_and_add(ox_store, file, rdf_format, base_iri, bulk, size, shortcuts, report, lenient)
     except SyntaxError as e:
         raise ParseError(str(path), e.lineno, clean_syntax_message(str(e.msg if hasattr(e, "msg") else e))) from None
     except (OSError, ValueError) as e:
         raise ParseError(str(path), None, str(e)) from None
+
+
+def _parse_and_add(ox_store, file, rdf_format, base_iri: str, bulk: bool, size: int, shortcuts, report,
+                   lenient: bool) -> int:
+    """The part of :func:`load_file` that parses ``file`` (open, past any byte-order mark) in Python."""
+    default = ox.DefaultGraph()
+    quads = ox.parse(file, format=rdf_format, base_iri=base_iri, rename_blank_nodes=True, lenient=lenient)
+    if not bulk or size < BULK_MIN_BYTES:
+        triples = [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
+        ox_store.extend(triples)
+        if shortcuts is not None:
+            for q in triples:
+                shortcuts.add_quad(q)
+        report(len(triples), None, True)
+        return len(triples)
+    count = 0
+    relevant = Shortcuts.predicates() if shortcuts is not None else set()
+
+    def counted():
+        nonlocal count
+        for q in quads:
+            if q.graph_name != default:
+                q = ox.Quad(q.subject, q.predicate, q.object, default)
+            if q.predicate in relevant:
+                shortcuts.add_quad(q)
+            yield q
+            count += 1
+            if count % PROGRESS_EVERY == 0:
+                report(count, None)
+
+    ox_store.bulk_extend(counted())
+    report(count, None, True)
+    return count
 
 
 BLOCK = 1 << 20
@@ -188,7 +195,7 @@ def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lin
     parser = threading.Thread(target=parse, name=f"bulk load of {path.name}", daemon=True)
     parser.start()
     try:
-        with open(write_end, "wb", buffering=0) as pipe, open(path, "rb", buffering=0) as file:
+        with open(write_end, "wb", buffering=0) as pipe, open_rdf(path, buffering=0) as file:
             step = PROGRESS_EVERY if lines is not None else PROGRESS_BYTES
             due, sent, marks = step, 0, deque()  # marks: (bytes sent, statements in them)
             while block := file.read(BLOCK):

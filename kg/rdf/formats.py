@@ -72,6 +72,31 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return unique
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def open_rdf(path: str | os.PathLike, *, buffering: int = -1):
+    """``path`` opened for reading bytes, past a UTF-8 byte-order mark if it starts with one
+    (editors on Windows write one; RDF parsers take it for a character of the first term).
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".ttl") as f:
+    ...     _ = f.write(UTF8_BOM + b"<a:s> <a:p> <a:o> .")
+    ...     f.flush()
+    ...     with open_rdf(f.name) as g:
+    ...         g.read(5)
+    b'<a:s>'
+    """
+    file = open(path, "rb", buffering=buffering)  # noqa: SIM115 - the caller closes it
+    try:
+        if file.read(len(UTF8_BOM)) != UTF8_BOM:
+            file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return file
+
+
 def parse_file(path: str | os.PathLike) -> Source:
     """Parse one RDF file completely, or raise :class:`ParseError` with its line.
 
@@ -82,13 +107,14 @@ def parse_file(path: str | os.PathLike) -> Source:
     if fmt is None:
         raise ParseError(str(path), None, f"unknown RDF format {path.suffix!r}")
     try:
-        parsed = ox.parse(
-            path=str(path),
-            format=getattr(ox.RdfFormat, fmt),
-            base_iri=path.resolve().as_uri(),
-            rename_blank_nodes=True,  # _:b1 in two files (or two loads) are two nodes
-        )
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+        with open_rdf(path) as file:
+            parsed = ox.parse(
+                file,
+                format=getattr(ox.RdfFormat, fmt),
+                base_iri=path.resolve().as_uri(),
+                rename_blank_nodes=True,  # _:b1 in two files (or two loads) are two nodes
+            )
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
     except SyntaxError as e:
         raise ParseError(str(path), e.lineno, clean_syntax_message(str(e.msg if hasattr(e, "msg") else e))) from None
     except (OSError, ValueError) as e:
