@@ -83,6 +83,10 @@ class UnsupportedShape(KGError):
     """The shapes use a SHACL feature that the ``"sparql"`` engine does not compile."""
 
 
+class OutputError(KGError):
+    """An output path that kg will not write: not a regular file, or read-only."""
+
+
 class ViewError(KGError):
     """A view cannot be built as asked (unknown option, conflicting scope)."""
 
