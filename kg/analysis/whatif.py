@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from kg.analysis.dominance import entry_points, is_unsized_cohort
 from kg.errors import UnknownName
-from kg.network.model import node_label
+from kg.network.model import node_label, overlap_groups
 
 
 @dataclass(frozen=True)
@@ -168,27 +168,11 @@ def count_once(G, nodes) -> tuple[int, bool, dict[str, str], list[list[str]]]:
         return max(int(G.nodes[v].get("weight", 1) or 1), inner)
 
     sizes = {v: size(v) for v in tops}
-    group = {v: v for v in tops}  # union-find over stated overlaps among the counted cohorts
-
-    def find(v):
-        while group[v] != v:
-            group[v] = group[group[v]]
-            v = group[v]
-        return v
-
-    for v in tops:
-        for o in G.nodes[v].get("overlaps") or ():
-            if o in group:
-                a, b = find(v), find(o)
-                if a != b:
-                    group[max(a, b)] = min(a, b)
-    parts: dict[str, list[str]] = {}
-    for v in tops:
-        parts.setdefault(find(v), []).append(v)
-    overlapping = sorted(sorted(p) for p in parts.values() if len(p) > 1)
+    parts = overlap_groups(G, tops)
+    overlapping = [p for p in parts if len(p) > 1]
     if overlapping:
         lower = True
-    total = sum(max(sizes[v] for v in p) for p in parts.values())
+    total = sum(max(sizes[v] for v in p) for p in parts)
     return total, lower, included, overlapping
 
 

@@ -106,6 +106,27 @@ def stated_share(relation: dict) -> float | None:
     return share
 
 
+def overlap_groups(G, nodes) -> list[list[str]]:
+    """``nodes`` grouped by the overlaps the data states between them (node attribute
+    ``overlaps``, see :func:`kg.network.project.supply_network`): the connected groups, each
+    sorted, in the order of their first member; a node that overlaps none is a group of its own.
+    An overlap with a node outside ``nodes`` does not join anything.
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_nodes_from([("a", {"overlaps": ["b"]}), ("b", {"overlaps": ["a", "c"]}), ("c", {}), ("d", {})])
+    >>> overlap_groups(G, ["d", "a", "b", "c"]), overlap_groups(G, ["a", "c"])
+    ([['a', 'b', 'c'], ['d']], [['a'], ['c']])
+    """
+    import networkx as nx
+
+    keep = set(nodes)
+    links = nx.Graph()
+    links.add_nodes_from(keep)
+    links.add_edges_from((v, o) for v in keep for o in G.nodes[v].get("overlaps") or () if o in keep)
+    return sorted(sorted(group) for group in nx.connected_components(links))
+
+
 def network_from_edges(
     edges: Iterable[tuple[str, str]],
     *,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kg.network.model import node_label
+from kg.network.model import node_label, overlap_groups
 
 TONNE_UNITS = ("http://qudt.org/vocab/unit/TONNE", "http://qudt.org/vocab/unit/TONNE-PER-YR")
 YUAN_UNITS = ("http://qudt.org/vocab/unit/CCY_CNY",)
@@ -93,24 +93,8 @@ def cohort_counts(network) -> tuple[dict[str, float], dict[str, list[str]]]:
         if c is None:
             notes.setdefault(n, []).append(
                 f"{node_label(network, n)}: a cohort whose size no source states; counted as 1 firm")
-    # overlap components (union-find over the cohorts)
-    parent = {n: n for n in cohorts}
-
-    def root(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for n, d in cohorts.items():
-        for o in d.get("overlaps") or ():
-            if o in parent:
-                parent[root(n)] = root(o)
-    components: dict[str, list[str]] = {}
-    for n in sorted(cohorts):
-        components.setdefault(root(n), []).append(n)
     out = dict(count)
-    for members in components.values():
+    for members in overlap_groups(network, cohorts):
         if len(members) < 2:
             continue
         total = sum(count[k] for k in members)
