@@ -90,3 +90,7 @@ class OutputError(KGError):
 class ViewError(KGError):
     """A view cannot be built as asked (unknown option, conflicting scope)."""
 
+
+class QueryStopped(QueryError):
+    """A query was stopped at one of its limits: the deadline, the row cap or the memory cap."""
+

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from kg.rdf.query import Lexical
+from kg.rdf.values import Lexical
 from kg.render.text import pct, quantity
 from kg.vocab.namespaces import Iri, compact
 

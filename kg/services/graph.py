@@ -9,7 +9,8 @@ from kg.errors import KGError, UnknownName
 from kg.lookup.names import Match, entity_labels, expand_iri
 from kg.lookup.names import find as find_names
 from kg.rdf.formats import default_data_paths, expand_paths
-from kg.rdf.query import QueryResult, param_term, plain, run_query
+from kg.rdf.query import QueryResult, param_term, run_query
+from kg.rdf.sandbox import Limits
 from kg.services.resolve import resolve_name
 from kg.validation.shacl import validate_files
 from kg.validation.violations import Violation
@@ -32,22 +33,22 @@ def validate_paths(files: Iterable[str] = ()) -> tuple[list, list[Violation]]:
     return paths, validate_files(paths)
 
 
-def binding(graph, value: str):
-    """The term a ``--param`` value binds: an IRI or prefixed name as written, else the entity
-    the name means, else the text as a literal."""
+def binding(graph, value: str, var: str = "param"):
+    """The term a ``--param`` value binds: an IRI or prefixed name as written (refused if it
+    is not a valid IRI), else the entity the name means, else the text as a literal."""
     iri = expand_iri(value)
     if not iri:
         try:
             iri = resolve_name(value, graph=graph).iri
         except KGError:
             iri = None
-    return param_term(value, iri)
+    return param_term(value, iri, var)
 
 
 def user_query(graph, text: str, *, params: Mapping[str, str] | None = None,
-               limit: int | None = None) -> QueryResult:
-    """Run a user's SPARQL query (checked: read-only, nothing fetched) with ``params`` (variable
-    -> value as typed) bound, its rows turned into values to show (:func:`kg.rdf.query.plain`)."""
-    bindings = {var: binding(graph, value) for var, value in (params or {}).items()}
-    result = run_query(graph, text, limit=limit, bindings=bindings)
-    return QueryResult(result.columns, [tuple(map(plain, row)) for row in result.rows], result.kind)
+               limit: int | None = None, limits: Limits = Limits()) -> QueryResult:
+    """Run a user's SPARQL query (checked: read-only, nothing fetched; run within ``limits``:
+    :mod:`kg.rdf.sandbox`) with ``params`` (variable -> value as typed) bound, its rows turned
+    into values to show (:func:`kg.rdf.values.plain`)."""
+    bindings = {var: binding(graph, value, var) for var, value in (params or {}).items()}
+    return run_query(graph, text, limit=limit, bindings=bindings, limits=limits, values=True)

@@ -5,7 +5,7 @@ from conftest import GOOD
 
 from kg.errors import UnknownName
 from kg.rdf.graph import open_graph
-from kg.rdf.query import Lexical
+from kg.rdf.values import Lexical
 from kg.services.graph import find_entities, user_query, validate_paths
 from kg.vocab.namespaces import Iri
 

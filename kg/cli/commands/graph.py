@@ -9,6 +9,7 @@ import click
 
 from kg.cli.main import Context, emit, output_option, pass_context, say
 from kg.rdf.query import canned_queries, canned_query
+from kg.rdf.sandbox import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
 from kg.render.rows import INFO_COLUMNS, VIOLATION_COLUMNS, find_rows, info_rows, violation_lines
 from kg.services.graph import find_entities, user_query, validate_paths
 from kg.services.info import graph_info, remote_graph_info
@@ -76,14 +77,21 @@ def validate(obj: Context, files, fmt):
     metavar="VAR=VALUE",
     help="Bind a variable of the query; a name or alias is resolved to its entity (repeatable).",
 )
-@click.option("--limit", type=click.IntRange(min=0), help="Stop after this many rows.")
+@click.option("--limit", type=click.IntRange(min=0), help="Stop after this many rows (or triples).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Stop the query after this many seconds.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=DEFAULT_MAX_ROWS, show_default=True,
+              help="Most rows an answer may have without --limit; more is an error.")
+@click.option("--max-memory", type=click.IntRange(min=16), default=DEFAULT_MAX_MEMORY_MB, show_default=True,
+              metavar="MB", help="Most memory the query may take, in megabytes.")
 @output_option
 @pass_context
-def query(obj: Context, text, query_file, canned, params, limit, fmt):
+def query(obj: Context, text, query_file, canned, params, limit, timeout, max_rows, max_memory, fmt):
     """Run a SPARQL query (read-only; SERVICE, LOAD, FROM and updates are refused).
 
     The prefixes ckg:, ckp:, ckr:, skos:, prov:, dcterms:, qudt:, unit:, rdfs:,
-    owl:, xsd: are predeclared.
+    owl:, xsd: are predeclared. The query runs in a process of its own, without
+    network, that is stopped at --timeout, at --max-memory or by Ctrl-C.
 
     Example: kg query "SELECT ?f WHERE { ?f a ckg:Firm }" --limit 5
     """
@@ -100,7 +108,8 @@ def query(obj: Context, text, query_file, canned, params, limit, fmt):
         if not sep or not var.strip():
             raise click.UsageError(f"--param {p!r}: expected VAR=VALUE")
         bindings[var.strip().lstrip("?$")] = value
-    result = user_query(obj.graph(), text, params=bindings, limit=limit)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_memory_mb=max_memory)
+    result = user_query(obj.graph(), text, params=bindings, limit=limit, limits=limits)
     emit([dict(zip(result.columns, row)) for row in result.rows], fmt, result.columns)
 
 
