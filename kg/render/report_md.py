@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from kg.render.text import dependency_flags, pct, quantity, share_text
+from kg.utils.text import visible
 
 MEASURE_PLURAL = {"output value": "output values", "output": "outputs", "capacity": "capacities",
                   "investment": "investments", "market share": "market shares", "floor area": "floor areas"}
@@ -78,10 +81,11 @@ RISK_HEADER = ["rank", "firm", "ESRI", "both bounds (stated – named)", "lost b
                "sole supplier of", "hit hardest"]
 
 
-def risk_scope(c: dict) -> str:
-    """What the ESRI figures are relative to, in which unit and bound, and who is left out."""
+def risk_scope(c: dict, escape=str) -> str:
+    """What the ESRI figures are relative to, in which unit and bound, and who is left out
+    (``escape`` is applied to the scope, which names the cluster, and to nothing else)."""
     bound = c.get("esri_bound")
-    text = f"ESRI in % of the production of {c['esri_scope']}, the same figures as `kg risk --cluster`."
+    text = f"ESRI in % of the production of {escape(c['esri_scope'])}, the same figures as `kg risk --cluster`."
     if bound:
         text += f" ESRI is the {bound} bound; the range gives both (stated – named)."
     if c.get("own_only"):
@@ -143,41 +147,49 @@ def article_title(s: dict) -> str:
 
 
 def render_markdown(report: dict) -> str:
-    """The report as Markdown (GitHub tables; every cell on one line, pipes escaped)."""
-    out = [f"# {report['title']}", ""]
-    out += [f"{_md(line)}  " for line in data_lines(report)]
+    """The report as Markdown (GitHub tables; every cell on one line).
+
+    Every text from the data goes through :func:`md_text`, so a renderer shows it as written
+    and never as HTML, a link or Markdown structure.
+    """
+    out = [f"# {md_text(report['title'])}", ""]
+    out += [f"{md_text(line)}  " for line in data_lines(report)]
     out += ["", report["model"], ""]
     for c in report["clusters"]:
         out += _cluster(c, report)
     out += ["## Quotes", "", "Each quote once; facts above cite them by number.", ""]
-    out += [f"{q['n']}. “{_md(q['quote'])}” — {_md('; '.join(q['sources']) or 'source not stated')}"
+    out += [f"{q['n']}. “{md_text(q['quote'])}” — {md_text('; '.join(q['sources']) or 'source not stated')}"
             for q in report["quotes"]]
     out += ["", "## Sources", ""]
-    out += [f"- {_md(s['title'])}" for s in report["sources"]]
+    out += [f"- {md_text(s['title'])}" for s in report["sources"]]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _refs(numbers) -> str:
-    return " ".join(f"[{n}]" for n in numbers)
+class _Markdown(str):
+    """A table cell that is Markdown already (quote numbers): :func:`_md_row` keeps it as it is."""
+
+
+def _refs(numbers) -> _Markdown:
+    return _Markdown(" ".join(f"[{n}]" for n in numbers))
 
 
 def _cluster(c: dict, report: dict) -> list[str]:
-    out = [f"## {c['label']}", "", counts_line(c), "", "### Key figures", ""]
+    out = [f"## {md_text(c['label'])}", "", md_text(counts_line(c)), "", "### Key figures", ""]
     if c["key_figures"]:
         out += ["| of | measure | figure | context | as stated | quotes |", "|---|---|---|---|---|---|"]
         out += [_md_row([f["subject_label"], f["measure"], f["text"], figure_context(f), f"“{f['wording']}”" if f["wording"] else "",
                          _refs(f["quotes"])]) for f in c["key_figures"]]
-        out += ["", *[_md(t) + "." for t in more_figures(c)]] if c["key_figures_more"] else []
+        out += ["", *[md_text(t) + "." for t in more_figures(c)]] if c["key_figures_more"] else []
     else:
         out.append("No output value, capacity, investment or output is stated for this cluster or its members.")
     if c["stated_counts"]:
         out += ["", "Counts stated by the sources:", ""]
-        out += [f"- {_md(s['subject_label'])}: {s['text']} (“{_md(s['wording'] or '')}”) {_refs(s['quotes'])}"
+        out += [f"- {md_text(s['subject_label'])}: {md_text(s['text'])} (“{md_text(s['wording'] or '')}”) {_refs(s['quotes'])}"
                 for s in c["stated_counts"]]
         if c["stated_counts_more"]:
             out += ["", more_text(c["stated_counts_more"], "counts")]
     out += ["", "### Projects", ""]
-    out += [f"- **{_md(p['label'])}**: {_md(project_text(p))}" for p in c["projects"]] or ["No project is stated."]
+    out += [f"- **{md_text(p['label'])}**: {md_text(project_text(p))}" for p in c["projects"]] or ["No project is stated."]
     if c["projects_more"]:
         out += ["", more_text(c["projects_more"], "projects")]
     out += ["", "### Key dependencies", ""]
@@ -191,11 +203,11 @@ def _cluster(c: dict, report: dict) -> list[str]:
         out.append("No supply relation is stated for this cluster.")
     out += ["", "### Top systemic risks", ""]
     if c["top_risks"]:
-        out += [_md(risk_scope(c)), "", "| " + " | ".join(RISK_HEADER) + " |", "|" + "---|" * len(RISK_HEADER)]
+        out += [risk_scope(c, md_text), "", "| " + " | ".join(RISK_HEADER) + " |", "|" + "---|" * len(RISK_HEADER)]
         out += [_md_row(risk_cells(r)) for r in c["top_risks"]]
         if c["ranked"] > len(c["top_risks"]):
             out += ["", more_text(c["ranked"] - len(c["top_risks"]), "firms ranked", "kg risk --cluster lists them")]
-        out += ["", "Assumptions of these figures:", ""] + [f"- {_md(a)}" for a in c["assumptions"]]
+        out += ["", "Assumptions of these figures:", ""] + [f"- {md_text(a)}" for a in c["assumptions"]]
         if c["assumptions_more"]:
             out.append(f"- {more_text(c['assumptions_more'], 'assumptions', 'kg depends FIRM lists every one')}")
     else:
@@ -205,22 +217,63 @@ def _cluster(c: dict, report: dict) -> list[str]:
         names = ", ".join(d["label"] for d in p["dominated"])
         left = p["dominated_count"] - len(p["dominated"])
         names += f", and {quantity(left)} more" if left > 0 else ""
-        out.append(f"- **{_md(p['label'])}** dominates {quantity(p['dominated_count'])} "
-                   f"(weight {quantity(p['dominated_weight'])}): {_md(names)}")
+        out.append(f"- **{md_text(p['label'])}** dominates {quantity(p['dominated_count'])} "
+                   f"(weight {quantity(p['dominated_weight'])}): {md_text(names)}")
     if not c["single_points_of_failure"]:
         out.append("None.")
     if c["single_points_of_failure_more"]:
         out += ["", more_text(c["single_points_of_failure_more"], "single points of failure")]
     out += ["", "### Value-chain gaps", "", "| " + " | ".join(GAP_HEADER) + " |", "|" + "---|" * len(GAP_HEADER)]
-    out += [_md_row([*cells, _refs(q) + more_quotes(k)]) for cells, q, k in gap_rows(c["gaps"])]
-    out += [""] + [f"- {_md(n)}" for n in gap_notes(c["gaps"])]
-    out += ["", "### Sources", ""] + [f"- {_md(article_title(s))}" for s in c["sources"]] + [""]
+    out += [_md_row([*cells, _Markdown(_refs(q) + more_quotes(k))]) for cells, q, k in gap_rows(c["gaps"])]
+    out += [""] + [f"- {_cited(n)}" for n in gap_notes(c["gaps"])]
+    out += ["", "### Sources", ""] + [f"- {md_text(article_title(s))}" for s in c["sources"]] + [""]
     return out
 
 
-def _md(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+_MD_SPECIAL = re.compile(r"[`*\[\]<>#|~]|\\(?![^\W_]|\s)|(?<![^\W_])_|_(?![^\W_])|&(?=#?[0-9A-Za-z]+;)")
+"""Characters that make Markdown structure anywhere in a line: code, emphasis, links and images,
+raw HTML and autolinks (``<``), table cells, strikethrough, ``#`` (a heading's closing
+sequence); a backslash before punctuation (``C:\\data`` stays), ``_`` but inside a word
+(``my_store`` stays: it cannot open or close emphasis there), and ``&`` where it starts a
+character reference (``&lt;``, ``&#60;``; the ``&`` of ``R&D`` stays)."""
+
+_MD_LINE_START = re.compile(r"^(?:[-+=](?=[-+=\s]|$)|\d{1,9}(?=[.)](?:\s|$)))")
+"""What makes structure only at the start of a line: a list item (``- x``, ``+ x``, ``1. x``),
+a thematic break or a setext underline (``---``, ``===``)."""
+
+
+def md_text(text) -> str:
+    r"""Text from the data as Markdown that a CommonMark or GitHub renderer shows exactly as
+    written: on one line (a newline would end a table row or a list item), every character that
+    could make HTML, a link, emphasis, code, a heading or a table cell backslash-escaped, and
+    control characters shown as ``\uXXXX`` (:func:`kg.utils.text.visible`).
+
+    >>> md_text("<script>alert(1)</script>")
+    '\\<script\\>alert(1)\\</script\\>'
+    >>> md_text("[x](javascript:alert(1)) | *a*\nb")
+    '\\[x\\](javascript:alert(1)) \\| \\*a\\* b'
+    >>> md_text("- R&D &lt;b&gt;"), md_text("2. Gamma"), md_text("2.5 t"), md_text("Weiqiao Pioneering")
+    ('\\- R&D \\&lt;b\\&gt;', '2\\. Gamma', '2.5 t', 'Weiqiao Pioneering')
+    >>> md_text(r"C:\data\my_store _x_ \*"), md_text("\x1b]0;title\x07")
+    ('C:\\data\\my_store \\_x\\_ \\\\\\*', '\\u001b\\]0;title\\u0007')
+    """
+    text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(), " ".join(str(text).split()))
+    return visible(_MD_LINE_START.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), text))
+
+
+_CITED = re.compile(r"\\\[(\d+)\\\](?!\()")
+
+
+def _cited(text: str) -> str:
+    r""":func:`md_text` of a note that cites quotes by number (``[3]``): the numbers stay as they
+    are where no ``(`` follows (a ``[3]`` alone is never a link: no text from the data can start
+    a line, so none can define a link reference).
+
+    >>> _cited("A weakness [3]. [4](javascript:alert(1)) <b>")
+    'A weakness [3]. \\[4\\](javascript:alert(1)) \\<b\\>'
+    """
+    return _CITED.sub(r"[\1]", md_text(text))
 
 
 def _md_row(cells) -> str:
-    return "| " + " | ".join(_md(c) for c in cells) + " |"
+    return "| " + " | ".join(c if isinstance(c, _Markdown) else md_text(c) for c in cells) + " |"
