@@ -94,3 +94,9 @@ class ViewError(KGError):
 class QueryStopped(QueryError):
     """A query was stopped at one of its limits: the deadline, the row cap or the memory cap."""
 
+
+class KGWarning(UserWarning):
+    """Something a user should know that does not stop the command, such as a file of a data
+    folder that was not read (:func:`kg.rdf.formats.expand_paths`). The library issues it with
+    :func:`warnings.warn`; the CLI prints it as ``Warning: …`` on stderr."""
+

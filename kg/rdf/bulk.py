@@ -14,7 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ParseError
-from kg.rdf.formats import FORMATS, clean_syntax_message, open_rdf
+from kg.rdf.formats import FORMATS, RdfInput
+from kg.rdf.parsing import parse_error
 from kg.rdf.shortcuts import NTriplesLines, Shortcuts
 
 PROGRESS_EVERY = 100_000
@@ -86,7 +87,9 @@ def load_file(
     then merge a second set of RocksDB files. Blank-node labels are local to the file.
     ``lenient`` (for trusted files) has Oxigraph's parser skip checking IRIs and language
     tags: faster, but a malformed IRI goes into the store as written. Raises
-    :class:`ParseError` with the file's line.
+    :class:`ParseError` with the file's line, also for a file that cannot be read, a token
+    longer than :data:`~kg.rdf.formats.TOKEN_MAX` and an RDF/XML entity that could expand
+    (:class:`~kg.rdf.formats.EntityCheck`), on both paths.
     """
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
@@ -99,6 +102,7 @@ def load_file(
             progress(LoadProgress(str(path), triples, bytes_read, size, time.monotonic() - start, done))
 
     rdf_format, base_iri = getattr(ox.RdfFormat, fmt), path.resolve().as_uri()
+    file = None
     try:
         size = path.stat().st_size
         if bulk and fmt in _BULK_FORMATS and size >= BULK_MIN_BYTES:
@@ -106,19 +110,20 @@ def load_file(
             if lines is None and shortcuts is not None:
                 shortcuts.exact = False  # not gathered: the store derives them itself
             then = then if lines is not None else None
-            _bulk_load_through_pipe(ox_store, path, rdf_format, base_iri, lines, report, then, lenient)
+            with RdfInput(path, fmt, buffering=0) as file:
+                _bulk_load_through_pipe(ox_store, file, path, rdf_format, base_iri, lines, report, then, lenient)
             count = None
             if lines is not None:
                 lines.close()
                 count = lines.statements
             report(count, size, True)
             return count
-        with open_rdf(path) as file:
+        with RdfInput(path, fmt) as file:
             return _parse_and_add(ox_store, file, rdf_format, base_iri, bulk, size, shortcuts, report, lenient)
-    except SyntaxError as e:
-        raise ParseError(str(path), e.lineno, clean_syntax_message(str(e.msg if hasattr(e, "msg") else e))) from None
-    except (OSError, ValueError) as e:
-        raise ParseError(str(path), None, str(e)) from None
+    except (SyntaxError, OSError, ValueError, MemoryError) as e:
+        # read: what the parser had been given; through the pipe, up to a block and a pipe's
+        # worth less (2 MiB, well inside a token too long for its 16 MiB buffer)
+        raise parse_error(path, e, read=file.offset if file is not None else None, fmt=fmt) from None
 
 
 def _parse_and_add(ox_store, file, rdf_format, base_iri: str, bulk: bool, size: int, shortcuts, report,
@@ -158,9 +163,9 @@ BLOCK = 1 << 20
 """Bytes read from a bulk-loaded file at a time."""
 
 
-def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lines, report, then,
-                            lenient: bool = False) -> None:
-    """Bulk-load the file at ``path``, which Oxigraph reads from a pipe that this thread fills.
+def _bulk_load_through_pipe(ox_store, file: RdfInput, path: Path, rdf_format, base_iri: str, lines, report,
+                            then, lenient: bool = False) -> None:
+    """Bulk-load ``file`` (open, at ``path``), which Oxigraph reads from a pipe that this thread fills.
 
     Oxigraph parses in a second thread, without the GIL (it opens the pipe as
     ``/dev/fd/N`` where there is one), while this thread reads the file a block at a
@@ -170,8 +175,10 @@ def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lin
     bytes)`` is called every :data:`PROGRESS_EVERY` statements (:data:`PROGRESS_BYTES`
     bytes without ``lines``) with what the parser has surely read: all but what the
     pipe can hold. After the file come the bytes ``then()`` returns, if ``then`` is
-    given, on a line of their own. A parse error is raised here once the parser stops;
-    an error here (or Ctrl-C) closes the pipe and is raised once the parser has stopped.
+    given, on a line of their own. A parse error is raised here once the parser stops (the
+    parser's exception: see :func:`~kg.rdf.formats.parse_error`); an error here (or Ctrl-C,
+    or ``file`` refusing a block: :class:`~kg.rdf.formats.RdfInput`) closes the pipe and is
+    raised once the parser has stopped. The parser never gets a block ``file`` refused.
     """
     read_end, write_end = os.pipe()
     capacity = _grow_pipe(write_end)
@@ -195,7 +202,7 @@ def _bulk_load_through_pipe(ox_store, path: Path, rdf_format, base_iri: str, lin
     parser = threading.Thread(target=parse, name=f"bulk load of {path.name}", daemon=True)
     parser.start()
     try:
-        with open(write_end, "wb", buffering=0) as pipe, open_rdf(path, buffering=0) as file:
+        with open(write_end, "wb", buffering=0) as pipe:
             step = PROGRESS_EVERY if lines is not None else PROGRESS_BYTES
             due, sent, marks = step, 0, deque()  # marks: (bytes sent, statements in them)
             while block := file.read(BLOCK):

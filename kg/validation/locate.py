@@ -54,13 +54,17 @@ def _subject_lines(path: Path) -> dict[str, int]:
 
     A line starts a statement when the previous line of code ended one (with
     ``.``, or with ``{``/``}`` in TriG) or was a prefix/base directive. Strings
-    and comments are skipped, long strings across lines included.
+    and comments are skipped, long strings across lines included. A file that can no
+    longer be read (deleted or made unreadable since it was parsed) has no lines.
     """
     base = path.resolve().as_uri()
     prefixes: dict[str, str] = {}
     found: dict[str, int] = {}
     at_start, long_quote = True, None
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return found
     for number, line in enumerate(text.splitlines(), 1):
         starts_in_string = long_quote is not None
         code, long_quote = _code(line, long_quote)
