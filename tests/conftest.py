@@ -40,3 +40,71 @@ def run_on(data: str, *args: str):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner(env=WIDTH)
+
+
+# ---------------------------------------------------------------- stores and faults
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A store of good.ttl (with the ontology), made once per module: copy it, never change it."""
+    from kg.ingest.load import load_into_store
+
+    store = tmp_path_factory.mktemp("template") / "store"
+    load_into_store(store, [DATA / "good.ttl"])
+    return store
+
+
+@pytest.fixture
+def store(template, tmp_path) -> Path:
+    """A copy of :func:`template` the test may damage."""
+    import shutil
+
+    copy = tmp_path / "S"
+    shutil.copytree(template, copy, symlinks=True)
+    return copy
+
+
+def generation(store: Path) -> Path:
+    """The folder of a store's current generation."""
+    import os
+
+    return store / os.readlink(store / "kg-current")
+
+
+DAMAGE = ["truncated-sst", "zeroed-sst", "truncated-manifest", "emptied-current"]
+"""The ways :func:`damage` breaks a store."""
+
+
+def damage(store: Path, kind: str) -> None:
+    """Break the current generation of ``store`` in one of the ways of :data:`DAMAGE`."""
+    import os
+
+    gen = generation(store)
+    if kind == "truncated-sst":
+        for f in gen.glob("*.sst"):
+            os.truncate(f, f.stat().st_size // 2)
+    elif kind == "zeroed-sst":
+        for f in gen.glob("*.sst"):
+            f.write_bytes(bytes(f.stat().st_size))
+    elif kind == "truncated-manifest":
+        for f in gen.glob("MANIFEST-*"):
+            os.truncate(f, 100)
+    elif kind == "emptied-current":
+        (gen / "CURRENT").write_bytes(b"")
+
+
+class FullDisk:
+    """A file whose every write fails as on a full disk."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+    def write(self, data):
+        import errno
+        import os
+
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

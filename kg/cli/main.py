@@ -11,11 +11,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 
 import click
 
-from kg.errors import KGError
+from kg.errors import KGError, KGWarning
+from kg.rdf.generations import store_failure
 from kg.rdf.graph import open_graph
 from kg.render.table import DEFAULT_WIDTH, FORMATS, hanging, render
 from kg.utils.text import visible
@@ -102,21 +104,58 @@ class KGGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except KGError as e:
-            raise click.ClickException(visible(str(e))) from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", KGWarning)  # each warning once
+            warnings.showwarning = _show_warning(warnings.showwarning)
+            try:
+                return super().invoke(ctx)
+            except (click.ClickException, click.exceptions.Exit, click.Abort):
+                raise
+            except KGError as e:
+                raise click.ClickException(visible(str(e))) from None
+            except (OSError, RuntimeError) as e:  # a store's damage shows when a query reads it
+                failure = store_failure(e, ctx.obj.store if isinstance(ctx.obj, Context) else None)
+                if failure is None:
+                    raise _remote_failure(ctx, e) from None
+                raise click.ClickException(visible(str(failure))) from None
+            except Exception as e:  # noqa: BLE001 - only for what a remote server answered
+                raise _remote_failure(ctx, e) from None
+
+
+def _show_warning(shown: Callable) -> Callable:
+    """``warnings.showwarning`` that prints a :class:`~kg.errors.KGWarning` as ``Warning: …`` on
+    stderr (a file of a data folder that was not read) and any other warning as Python does."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, KGWarning):
+            say(f"Warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    return show
+
+
+def _remote_failure(ctx, error: Exception) -> Exception:
+    """An answer of a remote server that kg cannot use (valid JSON of the wrong shape) as one
+    ``Error:`` naming the endpoint; any other exception stays what it is (a bug: a traceback)."""
+    endpoint = ctx.obj.endpoint if isinstance(ctx.obj, Context) else None
+    if not endpoint:
+        return error
+    return click.ClickException(visible(
+        f"{endpoint}: kg cannot use what the server answered ({type(error).__name__}: {error}); "
+        "is this the server's query endpoint?"))
 
 
 class Context:
     """What every command shares: where the graph comes from, opened once on first use."""
 
     def __init__(self, data: Sequence[str], store: str | None, endpoint: str | None = None,
-                 update_endpoint: str | None = None):
+                 update_endpoint: str | None = None, allow_redirects: bool = False):
         self.data = list(data) or None
         self.store = store
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint
+        self.allow_redirects = allow_redirects
         self._graph = None
 
     def graph(self):
@@ -126,6 +165,8 @@ class Context:
             if self.update_endpoint and not self.endpoint:
                 raise click.UsageError("--update-endpoint only writes (kg load); give --endpoint URL to read from a SPARQL server")
             self._graph = open_graph(self.data, store=self.store, endpoint=self.endpoint)
+            if self.endpoint:
+                self._graph.store.allow_redirects = self.allow_redirects
         return self._graph
 
     def use_graph(self, graph) -> None:
@@ -238,13 +279,19 @@ def echo_notes(notes: Sequence[str], fmt: str, width: int | None = None) -> None
     metavar="URL",
     help="Update URL of a SPARQL 1.1 server for `kg load` to write.",
 )
+@click.option(
+    "--allow-redirects",
+    is_flag=True,
+    help="Let queries to --endpoint follow a redirect to another host (by default only to the same "
+         "scheme, host and port; an update never follows one).",
+)
 @click.version_option(package_name="cluster-kg")
 @click.pass_context
-def cli(ctx, data, store, endpoint, update_endpoint):
+def cli(ctx, data, store, endpoint, update_endpoint, allow_redirects):
     """cluster-kg: firms, parks, projects, products and supply links of industrial clusters.
 
     Example: kg find weiqiao
     """
     if (endpoint or update_endpoint) and (data or store):
         raise click.UsageError("--endpoint/--update-endpoint cannot be combined with --data or --store")
-    ctx.obj = Context(data, store, endpoint, update_endpoint)
+    ctx.obj = Context(data, store, endpoint, update_endpoint, allow_redirects)

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from kg.rdf.bulk import load_file
 from kg.rdf.derive import derive_in_store
 from kg.rdf.formats import default_data_paths, expand_paths
-from kg.rdf.generations import open_store
+from kg.rdf.generations import open_store, store_failure
 from kg.rdf.local import oxigraph_store, wrap
 from kg.rdf.remote import is_remote, open_remote
 from kg.vocab.files import ontology_paths
@@ -87,9 +87,15 @@ def select(graph, text: str) -> Iterator[list[str | None]]:
     query = sparql_prologue() + text
     inner = graph if type(graph).__module__ == "pyoxigraph" else oxigraph_store(graph)  # a pyoxigraph.Store itself
     if inner is not None or is_remote(graph):
-        rows = inner.query(query) if inner is not None else graph.store.select_ox(query)
-        for row in rows:
-            yield [None if t is None else t.value for t in row]
+        try:
+            rows = inner.query(query) if inner is not None else graph.store.select_ox(query)
+            for row in rows:
+                yield [None if t is None else t.value for t in row]
+        except (OSError, RuntimeError) as e:  # a damaged block of a store shows when it is read
+            failure = store_failure(e)
+            if failure is None:
+                raise
+            raise failure from None
     else:
         for row in graph.query(query):
             yield [None if t is None else str(t) for t in row]

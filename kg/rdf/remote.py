@@ -4,13 +4,22 @@
 :class:`~rdflib.plugins.stores.sparqlstore.SPARQLUpdateStore`, so every function
 that reads a graph through ``graph.query`` works unchanged; each query is one
 HTTP request (a POSTed form, which every server accepts and which has no URL
-length limit). Two parts are ours. The transport: rdflib's connector sends no
-timeout and hides HTTP errors, so requests go through :func:`_post`, which has a
-timeout and turns connection errors, HTTP errors and timeouts into
-:class:`~kg.errors.StoreError` (or :class:`~kg.errors.QueryError` when the
-server rejects a query) naming the endpoint. The answers: pyoxigraph parses
-them as they arrive, and terms become rdflib terms exactly as on the embedded
-store; :func:`kg.rdf.graph.select` skips that conversion for large answers.
+length limit). Three parts are ours:
+
+- The transport (:mod:`kg.rdf.transport`): rdflib's connector sends no timeout, hides HTTP
+  errors and follows redirects anywhere. Here each answer has a deadline (``store.deadline``)
+  and a size cap (``store.max_bytes``), enforced as it streams (defaults: 120 s, 256 MB;
+  ``KG_REMOTE_DEADLINE`` and ``KG_REMOTE_MAX_MB`` change them); a query follows a redirect only
+  to the same scheme, host and port unless ``allow_redirects``, an update follows none. Failures
+  are :class:`~kg.errors.StoreError` (:class:`~kg.errors.QueryError` when the server rejects a
+  query) naming the endpoint.
+- The answers: pyoxigraph parses them as they arrive, and terms become rdflib terms exactly as
+  on the embedded store (:func:`kg.rdf.graph.select` skips that for large answers). An answer
+  must have the shape the query asks for (a boolean for ASK, the query's variables for a
+  SELECT): a proxy's page or a broken server is an error naming the URL, never rows that the
+  code reading them cannot unpack.
+- Loads (:func:`~kg.ingest.load.load_remote`, :mod:`kg.rdf.remote_load`): one update request,
+  then what the server holds is read back.
 
 All data is in the server's default graph, as in the embedded store.
 
@@ -29,25 +38,20 @@ kg.errors.StoreError: http://127.0.0.1:9/query: cannot reach the SPARQL server: 
 from __future__ import annotations
 
 import functools
-import socket
-from io import BytesIO
+import re
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.rdf.local import wrap
+from kg.rdf.transport import MAX_BYTES, answer_limits, post
 from kg.vocab.namespaces import PREFIXES
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds to wait for a server to accept a connection or send the next bytes of an answer."""
 
-
 LOAD_TIMEOUT = 600.0
 """Seconds to wait for the answer to a load: the server answers only when it has committed."""
-
-
-ONTOLOGY_IRI = "https://w3id.org/cluster-kg/ontology"
-
 
 _PROLOGUE_MARK = "# prefixes predeclared by cluster-kg\n"
 
@@ -58,6 +62,8 @@ _ACCEPT = (
     "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
     "application/sparql-results+xml;q=0.5, application/rdf+xml;q=0.4"
 )
+_ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
+_FORM = "application/x-www-form-urlencoded"
 
 
 def check_url(url: str, option: str) -> str:
@@ -67,54 +73,6 @@ def check_url(url: str, option: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise StoreError(f"{option} {url!r}: expected an http:// or https:// URL of a SPARQL endpoint")
     return url
-
-
-def _post(url: str, body: bytes, content_type: str, accept: str, timeout: float, what: str = "query"):
-    """POST ``body`` to ``url``; the open response, or :class:`StoreError` naming ``url``.
-
-    An HTTP 400 answer raises :class:`QueryError` with the server's message (a query
-    or update, ``what``, that the server does not accept).
-    """
-    from urllib.error import HTTPError, URLError
-    from urllib.request import Request, urlopen
-
-    request = Request(url, data=body, headers={"Content-Type": content_type, "Accept": accept})
-    try:
-        return urlopen(request, timeout=timeout)
-    except HTTPError as e:
-        detail = _server_message(e)
-        if e.code == 400:
-            raise QueryError(f"{url} rejected the {what}: {detail}") from None
-        raise StoreError(f"{url}: the SPARQL server answered HTTP {e.code} {e.reason}: {detail}") from None
-    except TimeoutError:
-        raise StoreError(f"{url}: no answer from the SPARQL server within {timeout:g} s") from None
-    except URLError as e:
-        reason = e.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise StoreError(f"{url}: no answer from the SPARQL server within {timeout:g} s") from None
-        raise StoreError(f"{url}: cannot reach the SPARQL server: {reason}") from None
-    except (OSError, ValueError) as e:  # connection reset, bad URL
-        raise StoreError(f"{url}: cannot reach the SPARQL server: {e}") from None
-
-
-def _server_message(e) -> str:
-    try:
-        text = e.read(2000).decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001 - the status line is enough
-        text = ""
-    text = " ".join(text.split())
-    return (text[:300] + "…" if len(text) > 300 else text) or "(no message)"
-
-
-def _read(response, url: str, timeout: float) -> bytes:
-
-    try:
-        with response:
-            return response.read()
-    except TimeoutError:
-        raise StoreError(f"{url}: no answer from the SPARQL server within {timeout:g} s") from None
-    except OSError as e:
-        raise StoreError(f"{url}: the connection broke while reading the answer: {e}") from None
 
 
 def _term(term):
@@ -132,60 +90,152 @@ def _term(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _not_results(url: str, content_type: str, error) -> StoreError:
+def _not_results(answer, error) -> StoreError:
+    if answer.failure is not None:  # the deadline or the cap, whatever the parser made of it
+        return answer.failure
     return StoreError(
-        f"{url}: the answer is not SPARQL results (Content-Type {content_type or 'missing'}): {error}; "
-        "is this the server's query endpoint?"
+        f"{answer.url}: the answer is not SPARQL results (Content-Type {answer.content_type or 'missing'}): "
+        f"{error}; is this the server's query endpoint?"
     )
 
 
-def _result(response, url: str, timeout: float):
+_TOKENS = re.compile(
+    r'\s+|#[^\n]*|<[^<>"{}|^`\\\s]*>'  # space, comment, IRI
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''  # long strings
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''  # strings
+    r'|[?$]\w+|[A-Za-z_][\w.-]*:?[\w.:-]*|.', re.DOTALL)
+
+
+def _shape(query: str) -> tuple[str, tuple[str, ...] | None] | None:
+    """What the answer to ``query`` must be: its form ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+    and, for a SELECT that names them, its variables in order; None where unsure (the server
+    judges the query). A tokenizer, not rdflib's parser: that one leaves reference cycles
+    holding the caller's frames, and with them the pyoxigraph objects of the answer.
+
+    >>> _shape('PREFIX x: <http://e/> SELECT DISTINCT ?a (CONCAT("?b)", ?c) AS ?n) WHERE { ?a ?b ?c }')
+    ('SELECT', ('a', 'n'))
+    >>> _shape("ASK {}"), _shape("SELECT * {}"), _shape("SELECT (1 + 2) {}")
+    (('ASK', None), ('SELECT', None), None)
+    """
+    if "\\u" in query or "\\U" in query:  # escapes are read before the grammar: leave it to the server
+        return None
+    tokens = [t for t in _TOKENS.findall(query) if not t.isspace() and not t.startswith("#")]
+    i = 0
+    while i < len(tokens) and tokens[i].upper() in ("PREFIX", "BASE"):
+        i += 3 if tokens[i].upper() == "PREFIX" else 2
+    form = tokens[i].upper() if i < len(tokens) else ""
+    if form != "SELECT":
+        return (form, None) if form in ("ASK", "CONSTRUCT", "DESCRIBE") else None
+    i += 2 if i + 1 < len(tokens) and tokens[i + 1].upper() in ("DISTINCT", "REDUCED") else 1
+    names, depth = [], 0
+    for j in range(i, len(tokens) - 1):
+        token = tokens[j]
+        if token in "()":
+            depth += 1 if token == "(" else -1
+        elif depth == 0 and token[0] in "?$":
+            names.append(token[1:])
+        elif depth == 1 and token.upper() == "AS" and tokens[j + 1][0] in "?$":
+            names.append(tokens[j + 1][1:])
+        elif depth == 0 and token == "*" and not names:
+            return "SELECT", None
+        elif depth == 0:
+            return ("SELECT", tuple(names)) if names and token.upper() in ("WHERE", "FROM", "{") else None
+    return None
+
+
+def _solutions(answer, expected: tuple[str, ...] | None, form: str | None = "SELECT"):
+    """The parsed SELECT or ASK answer; an error naming the URL if it is neither or not the
+    shape of the query (its ``form`` and ``expected`` variables)."""
+    fmt = ox.QueryResultsFormat.from_media_type(answer.content_type) if answer.content_type else None
+    try:
+        if fmt is None:
+            raise ValueError("not a SPARQL results format")
+        parsed = ox.parse_query_results(answer, fmt)
+    except (SyntaxError, ValueError, OSError) as e:
+        answer.close()
+        raise _not_results(answer, e) from None
+    got = "ASK" if isinstance(parsed, ox.QueryBoolean) else "SELECT"
+    variables = [v.value for v in parsed.variables] if got == "SELECT" else []
+    error = None
+    if form is not None and got != form:
+        error = _wrong(answer, "a boolean" if got == "ASK" else "rows", form)
+    elif got == "SELECT" and expected is not None and sorted(variables) != sorted(expected):
+        error = StoreError(f"{answer.url}: the answer's variables ({_vars(variables)}) are not those of the "
+                           f"query ({_vars(expected)}); is this the server's query endpoint?")
+    if error is not None:
+        parsed = None  # pyoxigraph objects must not outlive the error in its frames (see _stream)
+        answer.close()
+        raise error
+    return parsed
+
+
+def _wrong(answer, what: str, form: str) -> StoreError:
+    return StoreError(f"{answer.url}: the answer is {what}, not the answer to {'an' if form == 'ASK' else 'a'} "
+                      f"{form}; is this the server's query endpoint?")
+
+
+def _vars(names) -> str:
+    return " ".join(f"?{n}" for n in names) or "none"
+
+
+def _result(answer, query: str):
     """An rdflib Result for an HTTP answer; SELECT rows are parsed by pyoxigraph as they arrive."""
     from rdflib import Graph, Variable
     from rdflib.query import Result
 
-    content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
-    results_format = ox.QueryResultsFormat.from_media_type(content_type) if content_type else None
-    if results_format is not None:
-        try:
-            parsed = ox.parse_query_results(response, results_format)
-        except (SyntaxError, ValueError, OSError) as e:
-            response.close()
-            raise _not_results(url, content_type, e) from None
+    form, expected = _shape(query) or (None, None)
+    if ox.QueryResultsFormat.from_media_type(answer.content_type or "x/none") is not None:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            answer.close()
+            raise _wrong(answer, "SPARQL results", form)
+        parsed = _solutions(answer, expected, form)
         if isinstance(parsed, ox.QueryBoolean):
-            response.close()
+            answer.close()
             out = Result("ASK")
             out.askAnswer = bool(parsed)
             return out
         out = Result("SELECT")
-        out.vars = [Variable(v.value) for v in parsed.variables]
-        out.bindings = ({v: _term(t) for v, t in zip(out.vars, row) if t is not None}
-                        for row in _stream(parsed, response, url, timeout))
+        out.vars = [Variable(v) for v in (expected or [v.value for v in parsed.variables])]
+        out.bindings = ({Variable(v.value): _term(t) for v, t in zip(parsed.variables, row) if t is not None}
+                        for row in _stream(parsed, answer))
         return out
-    body = _read(response, url, timeout)
-    rdf_format = ox.RdfFormat.from_media_type(content_type) if content_type else None
+    rdf_format = ox.RdfFormat.from_media_type(answer.content_type) if answer.content_type else None
+    if rdf_format is not None and form in ("SELECT", "ASK"):
+        answer.close()
+        raise _wrong(answer, f"RDF ({answer.content_type})", form)
     try:
         if rdf_format is not None:  # CONSTRUCT, DESCRIBE
             out = Result("CONSTRUCT")
             out.graph = Graph()
-            for t in ox.parse(body, rdf_format):
-                out.graph.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+            with answer:
+                for t in ox.parse(answer, rdf_format):
+                    out.graph.add((_term(t.subject), _term(t.predicate), _term(t.object)))
             return out
-        return Result.parse(BytesIO(body), content_type=content_type)  # what rdflib reads, pyoxigraph not
+        from io import BytesIO
+
+        return Result.parse(BytesIO(answer.read_all()), content_type=answer.content_type)  # rdflib reads it
+    except StoreError:
+        raise
     except Exception as e:  # noqa: BLE001 - an HTML page, a proxy's error, a format nobody reads
-        raise _not_results(url, content_type, e) from None
+        raise _not_results(answer, e) from None
 
 
-def _stream(solutions, response, url: str, timeout: float):
-    """pyoxigraph solutions, read from the connection while the caller iterates."""
+def _stream(solutions, answer):
+    """pyoxigraph solutions, read from the connection while the caller iterates.
 
+    On an error the solutions are dropped before it is raised: pyoxigraph's objects may only
+    be freed in the thread that made them, and a frame kept by a traceback could otherwise
+    be collected later in another thread (the transport's watchdog)."""
     try:
-        with response:
+        with answer:
             yield from solutions
-    except TimeoutError:
-        raise StoreError(f"{url}: no answer from the SPARQL server within {timeout:g} s") from None
-    except (SyntaxError, OSError) as e:
-        raise StoreError(f"{url}: the answer broke off or is not valid SPARQL results: {e}") from None
+    except (SyntaxError, OSError, ValueError) as e:
+        solutions = None
+        raise answer.failure or StoreError(
+            f"{answer.url}: the answer broke off or is not valid SPARQL results: {e}") from None
+    except BaseException:
+        solutions = None
+        raise
 
 
 @functools.cache
@@ -194,13 +244,20 @@ def _store_class():
     from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
     class RemoteStore(SPARQLUpdateStore):
-        """rdflib's SPARQL store with our transport: a timeout and errors that name the endpoint."""
+        """rdflib's SPARQL store with our transport: limits, and errors that name the endpoint.
 
-        def __init__(self, query_endpoint: str, update_endpoint: str | None, timeout: float):
+        ``timeout`` bounds each wait for the server, ``deadline`` (seconds) and ``max_bytes``
+        each whole answer; a caller may change them between queries. ``allow_redirects``
+        lets a query follow a redirect to another host.
+        """
+
+        def __init__(self, query_endpoint: str, update_endpoint: str | None, timeout: float,
+                     deadline: float, max_bytes: int, allow_redirects: bool = False):
             # context_aware=False: a Graph's identifier is never sent as default-graph-uri,
             # so queries read the server's default graph, where the data is.
             super().__init__(query_endpoint, update_endpoint, context_aware=False)
-            self.timeout = timeout
+            self.timeout, self.deadline, self.max_bytes = timeout, deadline, max_bytes
+            self.allow_redirects = allow_redirects
 
         def _inject_prefixes(self, query: str, extra_bindings) -> str:
             # rdflib puts the store's and the caller's bindings in one set, so a prefix bound
@@ -217,60 +274,69 @@ def _store_class():
 
             self._queries += 1
             try:
-                return _post(self.query_endpoint, urlencode({"query": query}).encode("utf-8"),
-                             "application/x-www-form-urlencoded", accept, self.timeout)
+                return post(self.query_endpoint, urlencode({"query": query}).encode("utf-8"), _FORM, accept,
+                            timeout=self.timeout, deadline=self.deadline, max_bytes=self.max_bytes,
+                            redirects="any" if self.allow_redirects else "same")
             except QueryError as e:
                 if query.split("\n", 1)[0].endswith(_PROLOGUE_MARK.strip()):
                     raise QueryError(f"{e} (line 1 of what was sent holds the predeclared prefixes)") from None
                 raise
 
         def _query(self, query: str, default_graph=None, named_graph=None):
-            return _result(self._send(query), self.query_endpoint, self.timeout)
+            return _result(self._send(query), query)
 
-        def select_ox(self, query: str):
-            """The rows of a SELECT as pyoxigraph terms, streamed (used by :func:`kg.rdf.graph.select`)."""
-            url = self.query_endpoint
-            response = self._send(query, "application/sparql-results+json, application/sparql-results+xml;q=0.5")
-            content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
-            results_format = ox.QueryResultsFormat.from_media_type(content_type) if content_type else None
-            try:
-                if results_format is None:
-                    raise ValueError("not a SPARQL results format")
-                parsed = ox.parse_query_results(response, results_format)
-                if not isinstance(parsed, ox.QuerySolutions):
-                    raise ValueError("not the answer to a SELECT")
-            except (SyntaxError, ValueError, OSError) as e:
-                response.close()
-                raise _not_results(url, content_type, e) from None
-            return _stream(parsed, response, url, self.timeout)
+        def select_ox(self, query: str, variables: tuple[str, ...] | None = None):
+            """The rows of a SELECT as lists of pyoxigraph terms in the query's order of
+            variables (``variables``, or read from the query), streamed; used by
+            :func:`kg.rdf.graph.select`."""
+            if variables is None:
+                shape = _shape(query)
+                variables = shape[1] if shape is not None and shape[0] == "SELECT" else None
+            answer = self._send(query, _ACCEPT_RESULTS)
+            parsed = _solutions(answer, variables)
+            rows = _stream(parsed, answer)
+            if variables is None or [v.value for v in parsed.variables] == list(variables):
+                return rows
+            return ([row[v] for v in variables] for row in rows)  # the server's order was another
 
         def _update(self, update: str) -> None:
             if not self.update_endpoint:
                 raise StoreError("no update endpoint: give --update-endpoint URL to write to a SPARQL server")
             self._updates += 1
-            send_update(self.update_endpoint, update, timeout=self.timeout)
+            send_update(self.update_endpoint, update, timeout=self.timeout, deadline=self.deadline)
 
     return RemoteStore
 
 
-def send_update(update_endpoint: str, update: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """POST one SPARQL Update request; :class:`StoreError` (or :class:`QueryError` if rejected) naming the URL."""
-    response = _post(update_endpoint, update.encode("utf-8"),
-                     "application/sparql-update; charset=UTF-8", "*/*", timeout, "update")
-    _read(response, update_endpoint, timeout)
+def send_update(update_endpoint: str, update: str, *, timeout: float = DEFAULT_TIMEOUT,
+                deadline: float | None = None) -> int:
+    """POST one SPARQL Update request; the HTTP status of the server's 2xx answer.
+
+    No redirect is followed (:mod:`kg.rdf.transport`); ``deadline`` (default ``timeout``)
+    bounds the whole exchange. :class:`StoreError` (or :class:`QueryError` if the server
+    rejects the update) naming the URL.
+    """
+    answer = post(update_endpoint, update.encode("utf-8"), "application/sparql-update; charset=UTF-8", "*/*",
+                  timeout=timeout, deadline=timeout if deadline is None else deadline, max_bytes=MAX_BYTES,
+                  what="update", redirects="none")
+    answer.read_all()
+    return answer.status
 
 
-def open_remote(endpoint: str, update_endpoint: str | None = None, *,
-                timeout: float = DEFAULT_TIMEOUT) -> rdflib.Graph:  # noqa: F821
+def open_remote(endpoint: str, update_endpoint: str | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+                deadline: float | None = None, max_bytes: int | None = None,
+                allow_redirects: bool = False) -> rdflib.Graph:  # noqa: F821
     """An rdflib Graph whose queries go to the SPARQL query URL ``endpoint``.
 
     Nothing is sent until the first query. ``update_endpoint`` (the SPARQL Update
     URL) is only needed to write through ``graph.update`` or ``graph.add``;
-    :func:`~kg.ingest.load.load_remote` is the way to load files.
+    :func:`~kg.ingest.load.load_remote` is the way to load files. ``deadline`` and
+    ``max_bytes`` default to :func:`answer_limits`; they are ``graph.store.deadline`` and
+    ``graph.store.max_bytes`` from then on.
 
-    >>> g = open_remote("http://127.0.0.1:7878/query")
-    >>> g.store.query_endpoint
-    'http://127.0.0.1:7878/query'
+    >>> g = open_remote("http://127.0.0.1:7878/query", deadline=30)
+    >>> g.store.query_endpoint, g.store.deadline
+    ('http://127.0.0.1:7878/query', 30)
     >>> open_remote("localhost:7878")
     Traceback (most recent call last):
     ...
@@ -281,41 +347,13 @@ def open_remote(endpoint: str, update_endpoint: str | None = None, *,
     check_url(endpoint, "--endpoint")
     if update_endpoint is not None:
         check_url(update_endpoint, "--update-endpoint")
-    graph = Graph(store=_store_class()(endpoint, update_endpoint, timeout), bind_namespaces="none")
+    default_deadline, default_max = answer_limits()
+    store = _store_class()(endpoint, update_endpoint, timeout, default_deadline if deadline is None else deadline,
+                           default_max if max_bytes is None else max_bytes, allow_redirects)
+    graph = Graph(store=store, bind_namespaces="none")
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True)
     return graph
-
-
-def remote_has_ontology(graph) -> bool:
-    """Whether the server behind ``graph`` already holds the ontology header."""
-    return bool(graph.query(f"ASK {{ <{ONTOLOGY_IRI}> a <http://www.w3.org/2002/07/owl#Ontology> }}").askAnswer)
-
-
-def insert_data(triples) -> str:
-    """One ``INSERT DATA`` update of pyoxigraph triples, written as N-Triples terms.
-
-    >>> import pyoxigraph as ox
-    >>> t = ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x\\"y", language="en"))
-    >>> print(insert_data([t]))
-    INSERT DATA {
-    <http://e/a> <http://e/p> "x\\"y"@en .
-    }
-    """
-    return "INSERT DATA {\n" + "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples) + "}"
-
-
-def insert_unless_ontology(triples) -> str:
-    """An update that adds ``triples`` (the ontology) only if the server lacks the ontology header.
-
-    The check and the insert run in the server, in the same request as the data,
-    so two loads at once cannot both add it.
-    """
-    body = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
-    return (
-        f"INSERT {{\n{body}}}\nWHERE {{ FILTER NOT EXISTS "
-        f"{{ <{ONTOLOGY_IRI}> a <http://www.w3.org/2002/07/owl#Ontology> }} }}"
-    )
 
 
 def is_remote(graph) -> bool:
@@ -330,19 +368,15 @@ def local_copy(graph) -> rdflib.Graph:  # noqa: F821
     do well (one request per pattern, no blank nodes): SHACL validation. Blank
     nodes keep their identity because they come in one answer.
     """
-    store = graph.store
-    url, timeout = store.query_endpoint, store.timeout
-    from urllib.parse import urlencode
-
-    response = _post(url, urlencode({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"}).encode("utf-8"),
-                     "application/x-www-form-urlencoded", "application/n-triples, text/turtle;q=0.8", timeout)
-    media = (response.headers.get("Content-Type") or "application/n-triples").split(";")[0].strip()
-    fmt = ox.RdfFormat.from_media_type(media)
+    answer = graph.store._send("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "application/n-triples, text/turtle;q=0.8")
+    fmt = ox.RdfFormat.from_media_type(answer.content_type or "application/n-triples")
     if fmt is None:
-        raise StoreError(f"{url}: the answer to CONSTRUCT is not RDF (Content-Type {media})")
+        answer.close()
+        raise StoreError(f"{answer.url}: the answer to CONSTRUCT is not RDF (Content-Type {answer.content_type})")
     copy = ox.Store()
     try:
-        copy.load(_read(response, url, timeout), format=fmt)
-    except (SyntaxError, ValueError) as e:
-        raise StoreError(f"{url}: cannot read the answer to CONSTRUCT: {e}") from None
+        with answer:
+            copy.load(answer, format=fmt)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise answer.failure or StoreError(f"{answer.url}: cannot read the answer to CONSTRUCT: {e}") from None
     return wrap(copy)

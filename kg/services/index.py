@@ -13,7 +13,10 @@ A store generation never changes once `kg load` has written it (a load writes a 
 generation), so an index belongs to exactly one generation and can never be stale;
 the first analysis of a new generation builds it (and says so on stderr), later ones
 read it in milliseconds. Indexes of generations that no longer exist are removed when
-a new one is written. An index written by another format version is rebuilt.
+a new one is written. An index written by another format version is rebuilt, and so is a
+damaged one (truncated, zeroed: it is written again, atomically, as if it were missing); a
+member found damaged only when it is read is an error that removes the file, so the next
+command builds it again.
 
 What is in it: the network's nodes (IRI, label, kind, weight), the immediate dominator
 of each node, the dominated weight, the sole-supplier links, the names of every
@@ -41,13 +44,21 @@ from kg.analysis.concentration import sole_supplier_links
 from kg.analysis.dominance import dominator_tree
 from kg.analysis.esri.compile import prepare
 from kg.analysis.esri.ranking import esri
+from kg.errors import OutputError, StoreError
 from kg.lookup.names import entity_rows, normalise
 from kg.network.arrays import supply_table
 from kg.network.project import supply_network
 from kg.network.scheme import essential_map, role_of
-from kg.rdf.generations import INDEX_DIR, Generation, current_generation, open_store
+from kg.rdf.generations import INDEX_DIR, Generation, current_generation, open_store, store_failure
 from kg.rdf.local import wrap
-from kg.services.index_reader import EXACT_RISK_LIMIT, FORMAT, RISK_TOP, AnalysisIndex
+from kg.services.index_reader import (
+    EXACT_RISK_LIMIT,
+    FORMAT,
+    INDEX_ERRORS,
+    RISK_TOP,
+    AnalysisIndex,
+    IndexFile,
+)
 from kg.services.ranking import scope_network
 from kg.utils.arrays import pack_strings
 from kg.utils.files import atomic_file
@@ -143,17 +154,35 @@ def save_index(index: AnalysisIndex, path: str | os.PathLike) -> Path:
 
 
 def load_index(path: str | os.PathLike) -> AnalysisIndex | None:
-    """The index saved at ``path``, or None if there is none or it has another format."""
+    """The index saved at ``path``, or None if there is none, it has another format or it is
+    damaged (truncated, zeroed: :func:`read_index` says which)."""
+    return read_index(path)[0]
+
+
+def read_index(path: str | os.PathLike) -> tuple[AnalysisIndex | None, str | None]:
+    """The index saved at ``path`` (None if there is none or it has another format) and, if the
+    file is there but damaged, what is wrong with it (the index is then None: build it again).
+
+    Members are read when first used: one found damaged later raises
+    :class:`~kg.errors.StoreError` and removes the file (:class:`~kg.services.index_reader.IndexFile`).
+    """
     import numpy as np
 
     try:
         f = np.load(path, allow_pickle=False)  # members are read when first used
-        if "format" not in f.files or int(f["format"][0]) != FORMAT:
+    except FileNotFoundError:
+        return None, None
+    except (*INDEX_ERRORS, ValueError) as e:  # not a zip file (truncated); pickled data (zeroed)
+        return None, f"{type(e).__name__}: {e}"
+    members = IndexFile(f, Path(path))
+    try:
+        if "format" not in members or int(members["format"][0]) != FORMAT:
             f.close()
-            return None
-        return AnalysisIndex(f)
-    except (OSError, ValueError, KeyError):
-        return None
+            return None, None
+        return AnalysisIndex(members), None
+    except (StoreError, KeyError) as e:
+        f.close()
+        return None, members.damage or f"{type(e).__name__}: {e}"
 
 
 def open_index(store_dir: str | os.PathLike, *, progress=None, build: bool = True) -> AnalysisIndex | None:
@@ -164,22 +193,30 @@ def open_index(store_dir: str | os.PathLike, *, progress=None, build: bool = Tru
     If the store folder is not writable the index is built in memory only.
     """
     gen = current_generation(store_dir)
-    index = load_index(gen.index_file)
+    index, damage = read_index(gen.index_file)
     if index is not None:
         index.generation = gen
         return index
     if not build:
         return None
     say = progress or (lambda message: None)
-    say(f"building the analysis index of {gen.store} (once per load): network")
     graph = wrap(open_store(gen.folder))
-    index = build_index(supply_network(graph), entities=entity_rows(graph), essential=essential_map(graph),
-                        progress=lambda message: say(f"building the analysis index: {message}"))
+    if damage is not None:
+        say(f"the analysis index {gen.index_file} is damaged ({damage}); building it again")
+    say(f"building the analysis index of {gen.store} (once per load): network")
+    try:
+        index = build_index(supply_network(graph), entities=entity_rows(graph), essential=essential_map(graph),
+                            progress=lambda message: say(f"building the analysis index: {message}"))
+    except (OSError, RuntimeError) as e:  # a damaged block of the store shows when it is read
+        failure = store_failure(e, gen.store)
+        if failure is None:
+            raise
+        raise failure from None
     index.generation = gen
     try:
         save_index(index, gen.index_file)
         _remove_stale_indexes(gen)
-    except OSError as e:
+    except (OSError, OutputError) as e:
         say(f"could not save the analysis index ({e}); it will be built again next time")
     return index
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import bisect
 import json
+import zipfile
+import zlib
+from collections.abc import Iterator, Mapping
 from functools import cached_property
+from pathlib import Path
 
 from kg.analysis.esri.cascade import affected, assumptions, propagate
 from kg.analysis.esri.model import CompiledModel
 from kg.analysis.esri.notes import NoteTable
-from kg.errors import AmbiguousName, UnknownName
+from kg.errors import AmbiguousName, StoreError, UnknownName
 from kg.lookup.names import KIND_RANK_BY_NAME, Match, expand_iri, normalise
 from kg.network.scheme import EssentialMap
 from kg.rdf.generations import Generation
@@ -27,6 +31,47 @@ RISK_TOP = 100
 """Above :data:`EXACT_RISK_LIMIT`, how many candidates the index computes ESRI for."""
 
 
+INDEX_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+"""What reading a damaged ``.npz`` file raises (besides numpy's ``ValueError``)."""
+
+
+# ------------------------------------------------------------------ the file
+
+
+class IndexFile(Mapping):
+    """The members of a saved index (the lazy mapping :func:`numpy.load` gives for a ``.npz``
+    file), read when first used. A member that turns out damaged (its CRC does not match, the
+    file ends inside it) raises :class:`~kg.errors.StoreError` and removes the file, so the
+    next command builds the index again; ``damage`` then says what was wrong.
+    """
+
+    def __init__(self, npz, path: Path):
+        self._npz, self.path, self.damage = npz, path, None
+
+    def __getitem__(self, key: str):
+        try:
+            return self._npz[key]
+        except KeyError:
+            raise
+        except (*INDEX_ERRORS, ValueError) as e:
+            self.damage = f"{type(e).__name__}: {e}"
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:
+                pass
+            raise StoreError(f"{self.path}: the analysis index is damaged ({self.damage}); it was removed and "
+                             "the next command builds it again") from None
+
+    def __contains__(self, key) -> bool:
+        return key in self._npz.files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._npz.files)
+
+    def __len__(self) -> int:
+        return len(self._npz.files)
+
+
 # ------------------------------------------------------------------ the index
 
 
@@ -40,7 +85,7 @@ class AnalysisIndex:
     def __init__(self, arrays: dict):
         import numpy as np
 
-        self.arrays = arrays  # a dict, or the lazy mapping numpy.load gives for a .npz file
+        self.arrays = arrays  # a dict, or the lazy mapping of a saved index (IndexFile)
         self.weights = arrays["node_weight"]
         self.idom = arrays["idom"]
         self.dom_weight = arrays["dom_weight"]

@@ -330,8 +330,6 @@ def test_validate_a_file_deleted_once_parsed(tmp_path, monkeypatch):
     assert violations and {(v.file, v.line) for v in violations} == {(str(path), None)}
 
 
-@pytest.mark.xfail(strict=True, reason="needs the kg/ingest/load.py change in /work/notes13/C-files.md: "
-                                       "load_into_store stats every file again after loading it")
 def test_load_a_file_deleted_once_read(tmp_path, monkeypatch):
     import kg.ingest.load
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.errors import UnknownName, ViewError
+from kg.errors import OutputError, UnknownName, ViewError
 from kg.rdf.graph import open_graph
 from kg.render.view import page as kv
 from kg.render.view.build import view_from_network
@@ -465,7 +465,7 @@ def test_write_view_is_atomic(tiny, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(kg.utils.files.os, "fsync", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=r"v\.html: cannot write the file \(disk full\); the earlier file is unchanged$"):
         write_view(build_view(tiny), out)
     assert out.read_text(encoding="utf-8") == "earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["v.html"]

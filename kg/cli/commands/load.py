@@ -30,7 +30,9 @@ def load(obj: Context, files, store_dir, no_validate, lenient, fmt):
 
     With the global --update-endpoint URL the files go to a SPARQL server
     instead, in one update request; there the files are validated with the
-    ontology, not with what the server already holds.
+    ontology, not with what the server already holds. A redirect is never
+    followed for it; with --endpoint URL too, what the server holds is read
+    back after the load (the verified column).
 
     For a large file of trusted data, --no-validate --lenient is the fastest load.
 
@@ -41,8 +43,16 @@ def load(obj: Context, files, store_dir, no_validate, lenient, fmt):
             raise click.UsageError("--store cannot be combined with --update-endpoint")
         if lenient:
             raise click.UsageError("--lenient is for a --store load: files sent to a server are parsed in full")
-        report = load_remote(obj.update_endpoint, files, validate=not no_validate, endpoint=obj.endpoint)
-        emit([report], fmt, ["store", "files", "triples_added", "ontology_added", "validated"])
+        report = load_remote(obj.update_endpoint, files, validate=not no_validate, endpoint=obj.endpoint,
+                             allow_redirects=obj.allow_redirects)
+        notes = []
+        if report["verified"] is None:
+            notes.append("not verified: give --endpoint URL (the server's query URL) to read back what it holds")
+        elif report["blank_node_triples"]:
+            notes.append(f"verified every triple sent but the {report['blank_node_triples']:,} with a blank node, "
+                         "which cannot be matched by identity")
+        emit([report], fmt, ["store", "files", "triples_added", "ontology_added", "validated", "verified"],
+             notes=notes)
         return
     if obj.endpoint:
         raise click.UsageError("kg load writes to a SPARQL server through --update-endpoint URL")
@@ -50,7 +60,7 @@ def load(obj: Context, files, store_dir, no_validate, lenient, fmt):
     if not store_dir:
         raise click.UsageError("kg load needs a store: --store DIR")
     report = load_into_store(store_dir, files, validate=not no_validate, progress=_load_progress(), lenient=lenient)
-    emit([report], fmt, ["store", "files", "triples_added", "ontology_added", "validated"])
+    emit([report], fmt, ["store", "files", "triples_added", "ontology_added", "validated"], notes=report["notes"])
 
 
 def _load_progress():
