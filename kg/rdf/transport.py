@@ -31,16 +31,12 @@ from __future__ import annotations
 
 import functools
 import heapq
-import http.client
 import itertools
 import math
 import os
 import socket
 import threading
 import time
-import urllib.request
-from http import HTTPStatus
-from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlsplit
 
 from kg.errors import QueryError, StoreError
@@ -182,37 +178,42 @@ class _Watched:
         self._watchdog.watch(self.sock)
 
 
-class _HTTPConnection(_Watched, http.client.HTTPConnection):
-    pass
+@functools.cache
+def _opener_parts():
+    """urllib's handlers with the watchdog on every connection, and no redirect followed; built
+    on first use, so that importing this module (every ``kg`` command does) loads no HTTP code."""
+    import http.client
+    import urllib.request
 
+    class HTTPConnection(_Watched, http.client.HTTPConnection):
+        pass
 
-class _HTTPSConnection(_Watched, http.client.HTTPSConnection):
-    pass
+    class HTTPSConnection(_Watched, http.client.HTTPSConnection):
+        pass
 
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def __init__(self, watchdog: _Watchdog):
+            super().__init__()
+            self.watchdog = watchdog
 
-class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, watchdog: _Watchdog):
-        super().__init__()
-        self.watchdog = watchdog
+        def http_open(self, req):
+            return self.do_open(functools.partial(HTTPConnection, watchdog=self.watchdog), req)
 
-    def http_open(self, req):
-        return self.do_open(functools.partial(_HTTPConnection, watchdog=self.watchdog), req)
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def __init__(self, watchdog: _Watchdog):
+            super().__init__()
+            self.watchdog = watchdog
 
+        def https_open(self, req):
+            return self.do_open(functools.partial(HTTPSConnection, watchdog=self.watchdog), req)
 
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, watchdog: _Watchdog):
-        super().__init__()
-        self.watchdog = watchdog
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        """Every redirect comes back as an :class:`~urllib.error.HTTPError`: :func:`post` decides."""
 
-    def https_open(self, req):
-        return self.do_open(functools.partial(_HTTPSConnection, watchdog=self.watchdog), req)
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            return None
 
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Every redirect comes back as an :class:`~urllib.error.HTTPError`: :func:`post` decides."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+    return HTTPHandler, HTTPSHandler, NoRedirect
 
 
 class Answer:
@@ -246,7 +247,7 @@ class Answer:
         except TimeoutError:
             self._fail(_late(self.url, self._deadline) if self._watchdog.fired else StoreError(
                 f"{self.url}: no answer from the SPARQL server within {self._timeout:g} s"))
-        except (OSError, ValueError, http.client.HTTPException) as e:  # ValueError: closed meanwhile
+        except (OSError, ValueError, _http_exception()) as e:  # ValueError: closed meanwhile
             self._fail(_late(self.url, self._deadline) if self._watchdog.fired else StoreError(
                 f"{self.url}: the connection broke while reading the answer: {e or type(e).__name__}"))
         if self._watchdog.fired:
@@ -306,8 +307,12 @@ def post(url: str, body: bytes, content_type: str, accept: str, *, timeout: floa
 
 
 def _post(url, body, content_type, accept, watchdog, *, timeout, deadline, max_bytes, what, redirects):
+    import urllib.request
+    from urllib.error import HTTPError, URLError
+
     late = _late(url, deadline)
-    opener = urllib.request.build_opener(_HTTPHandler(watchdog), _HTTPSHandler(watchdog), _NoRedirect())
+    http_handler, https_handler, no_redirect = _opener_parts()
+    opener = urllib.request.build_opener(http_handler(watchdog), https_handler(watchdog), no_redirect())
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         request = urllib.request.Request(current, data=body, headers={"Content-Type": content_type, "Accept": accept})
@@ -323,7 +328,7 @@ def _post(url, body, content_type, accept, watchdog, *, timeout, deadline, max_b
                 raise StoreError(f"{url}: the SPARQL server answered HTTP {e.code} {_phrase(e)}: {detail}") from None
             current = _follow(url, current, e, what, redirects)
             continue
-        except (OSError, ValueError, http.client.HTTPException) as e:
+        except (OSError, ValueError, _http_exception()) as e:
             if watchdog.fired:
                 raise late from None
             reason = e.reason if isinstance(e, URLError) else e
@@ -339,7 +344,13 @@ def _late(url: str, deadline: float) -> StoreError:
                       "kg query --timeout SECONDS, or KG_REMOTE_DEADLINE=SECONDS in the environment)")
 
 
-def _follow(url: str, current: str, e: HTTPError, what: str, redirects: str) -> str:
+def _http_exception() -> type:
+    import http.client
+
+    return http.client.HTTPException
+
+
+def _follow(url: str, current: str, e, what: str, redirects: str) -> str:
     """Where a redirect from ``current`` leads, if kg follows it; else the error that says why not."""
     location = e.headers.get("Location")
     e.close()
@@ -360,8 +371,10 @@ def _follow(url: str, current: str, e: HTTPError, what: str, redirects: str) -> 
     return target
 
 
-def _phrase(e: HTTPError) -> str:
+def _phrase(e) -> str:
     try:
+        from http import HTTPStatus
+
         return HTTPStatus(e.code).phrase
     except ValueError:
         return str(e.reason or "")
