@@ -351,3 +351,15 @@ def test_select_streams_rows_from_the_server(loaded, embedded):
     rows = {tuple(row) for row in select(remote, query)}
     assert rows == {tuple(row) for row in select(embedded, query)}
     assert len(rows) > 10
+
+
+def test_loading_the_bundled_data_twice_adds_nothing(empty):
+    """Issue 14: a second load of data/ added 282 triples (its quantities were blank nodes)."""
+    args = ["--update-endpoint", f"{empty}/update", "--endpoint", f"{empty}/query", "load", "data/",
+            "--no-validate", "--format", "json"]
+    first = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    held = count_triples(open_graph(endpoint=f"{empty}/query"))
+    second = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert second.exit_code == 0, second.output
+    assert count_triples(open_graph(endpoint=f"{empty}/query")) == held
