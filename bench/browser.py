@@ -10,6 +10,10 @@ from pathlib import Path
 from bench.common import log
 
 
+
+class _Failed(Exception):
+    """An opening of a page that did not get where it was measured to (its message is the row's error)."""
+
 class Browser:
     """Headless Chromium (Debian's chromium + chromedriver) with the network off, as in
     tests/test_view_browser.py; started on first use."""
@@ -53,53 +57,55 @@ class Browser:
     def measure(self, page: Path, times: int, timeout: float = 120) -> tuple[list[dict], str | None]:
         """Open ``page`` ``times`` times; for each, the page's own time from navigation start to
         first drawing and to interactive (drawn, and physics stopped when it has physics)."""
-        self.start()
-        if self.error:
-            return [], self.error
-        d = self.driver
-        out = []
-        try:
-            for _ in range(times):
-                d.get("about:blank")
-                start = time.perf_counter()
-                d.get(page.resolve().as_uri())
-                end = start + timeout
-                state = None
-                while time.perf_counter() < end:
-                    state = d.execute_script(
-                        "return window.kgView ? {drawn: kgView.firstDrawAt, still: kgView.physicsStoppedAt,"
-                        " physics: kgView.data.physics} : null")
-                    if state and state["drawn"] and (state["still"] or not state["physics"]):
-                        break
-                    time.sleep(0.02)
-                else:
-                    return out, f"not interactive within {timeout} s: {state}"
-                wall = time.perf_counter() - start
-                ready = max(state["drawn"], state["still"] or 0)
-                out.append({"first_draw_s": state["drawn"] / 1000, "interactive_s": ready / 1000, "wall_s": wall})
-        except Exception as e:  # noqa: BLE001 - reported in the row, the run goes on
-            return out, f"{type(e).__name__}: {e}".splitlines()[0][:300]
-        return out, None
+
+        def visit(d, start: float) -> dict:
+            end = start + timeout
+            state = None
+            while time.perf_counter() < end:
+                state = d.execute_script(
+                    "return window.kgView ? {drawn: kgView.firstDrawAt, still: kgView.physicsStoppedAt,"
+                    " physics: kgView.data.physics} : null")
+                if state and state["drawn"] and (state["still"] or not state["physics"]):
+                    break
+                time.sleep(0.02)
+            else:
+                raise _Failed(f"not interactive within {timeout} s: {state}")
+            wall = time.perf_counter() - start
+            ready = max(state["drawn"], state["still"] or 0)
+            return {"first_draw_s": state["drawn"] / 1000, "interactive_s": ready / 1000, "wall_s": wall}
+
+        return self._visits(page, times, visit)
 
     def measure_static(self, page: Path, times: int) -> tuple[list[dict], str | None]:
         """Open a page without script (the report) ``times`` times; for each, the page's own time from
         navigation start to the end of its load event, and the wall time from the navigation command
         to a forced layout of the whole page (``document.body.scrollHeight``) after that."""
+
+        def visit(d, start: float) -> dict:
+            d.execute_script("return document.body.scrollHeight")  # the page's get returned after its load event
+            wall = time.perf_counter() - start
+            load = d.execute_script(
+                "const n = performance.getEntriesByType('navigation')[0]; return n ? n.loadEventEnd : null")
+            return {"load_s": (load or 0) / 1000, "wall_s": wall}
+
+        return self._visits(page, times, visit)
+
+    def _visits(self, page: Path, times: int, visit) -> tuple[list[dict], str | None]:
+        """Open ``page`` ``times`` times, each after ``about:blank``; ``visit(driver, start)`` gives
+        the row of one opening (``start``: just before the navigation). The rows, and the error that
+        stopped them (None if none): a failure is reported in the rows, the run goes on."""
         self.start()
         if self.error:
             return [], self.error
-        d = self.driver
         out = []
         try:
             for _ in range(times):
-                d.get("about:blank")
+                self.driver.get("about:blank")
                 start = time.perf_counter()
-                d.get(page.resolve().as_uri())  # returns after the load event
-                d.execute_script("return document.body.scrollHeight")
-                wall = time.perf_counter() - start
-                load = d.execute_script(
-                    "const n = performance.getEntriesByType('navigation')[0]; return n ? n.loadEventEnd : null")
-                out.append({"load_s": (load or 0) / 1000, "wall_s": wall})
+                self.driver.get(page.resolve().as_uri())
+                out.append(visit(self.driver, start))
+        except _Failed as e:
+            return out, str(e)
         except Exception as e:  # noqa: BLE001 - reported in the row, the run goes on
             return out, f"{type(e).__name__}: {e}".splitlines()[0][:300]
         return out, None

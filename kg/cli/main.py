@@ -113,12 +113,10 @@ class KGGroup(click.Group):
                 raise
             except KGError as e:
                 raise click.ClickException(visible(str(e))) from None
-            except (OSError, RuntimeError) as e:  # a store's damage shows when a query reads it
+            except Exception as e:  # noqa: BLE001 - a store's damage, or what a remote server answered
                 failure = store_failure(e, ctx.obj.store if isinstance(ctx.obj, Context) else None)
-                if failure is None:
-                    raise _remote_failure(ctx, e) from None
-                raise click.ClickException(visible(str(failure))) from None
-            except Exception as e:  # noqa: BLE001 - only for what a remote server answered
+                if failure is not None:  # damage shows when a query reads the block
+                    raise click.ClickException(visible(str(failure))) from None
                 raise _remote_failure(ctx, e) from None
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
-from kg.errors import KGError, QueryError, QueryRefused, QueryStopped
+from kg.errors import KGError, QueryError, QueryRefused
 from kg.rdf.local import oxigraph_store
 from kg.rdf.remote import is_remote
 from kg.rdf.sandbox import Limits, run_isolated
@@ -201,22 +202,14 @@ def run_query(graph, text: str, *, limit: int | None = None, bindings: dict | No
             columns, rows_in = ["subject", "predicate", "object"], iter(result.graph)
         else:
             columns, rows_in = [str(v) for v in result.vars], (tuple(row) for row in result)
-        rows = []
-        stop_at = limit if limit is not None else limits.max_rows + 1
-        for row in rows_in:
-            if len(rows) >= stop_at:
-                break
-            rows.append(tuple(row))
-        answer = QueryResult(columns, rows, result.type)
+        answer = QueryResult(columns, list(islice(rows_in, limits.stop_at(limit))), result.type)
     except KGError:
         raise
     except SyntaxError as e:
         raise QueryError(f"the query does not parse: {e}") from None
     except Exception as e:  # the engines raise many kinds of errors for bad queries
         raise QueryError(f"the query failed: {e}") from None
-    if limit is None and len(answer.rows) > limits.max_rows:
-        raise QueryStopped(f"the answer has more than {limits.max_rows:,} rows, the cap: give --limit N for the "
-                           "first N rows, or raise the cap with --max-rows")
+    limits.check_rows(len(answer.rows), limit)
     if values:
         answer.rows = [tuple(map(plain, row)) for row in answer.rows]
     return answer

@@ -70,6 +70,16 @@ class Limits:
     max_rows: int = DEFAULT_MAX_ROWS
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
 
+    def stop_at(self, limit: int | None) -> int:
+        """How many rows to take: ``limit``, else one more than the cap (to tell there are more)."""
+        return limit if limit is not None else self.max_rows + 1
+
+    def check_rows(self, count: int, limit: int | None) -> None:
+        """:class:`QueryStopped` if ``count`` rows taken without ``limit`` pass the cap."""
+        if limit is None and count > self.max_rows:
+            raise QueryStopped(f"the answer has more than {self.max_rows:,} rows, the cap: give --limit N for the "
+                               "first N rows, or raise the cap with --max-rows")
+
 
 @dataclass
 class Answer:
@@ -110,10 +120,11 @@ def run_isolated(store, text: str, *, kind: str, prefixes: dict[str, str] | None
     cap. A query the engine rejects raises :class:`QueryError` with its message. ``walls``
     restricts the ways the child may be kept off the network (tests).
     """
+    stop_at = limits.stop_at(limit)
     if not hasattr(os, "fork"):  # not POSIX: no child to kill; the parsed-query check still holds
-        answer = _run(store, text, kind, prefixes, limit if limit is not None else limits.max_rows + 1, emit=None)
-        return _checked(answer, limit, limits)
-    stop_at = limit if limit is not None else limits.max_rows + 1
+        answer = _run(store, text, kind, prefixes, stop_at, emit=None)
+        limits.check_rows(len(answer.rows), limit)
+        return answer
     deadline = time.monotonic() + limits.timeout
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -124,7 +135,6 @@ def run_isolated(store, text: str, *, kind: str, prefixes: dict[str, str] | None
         finally:
             os._exit(0)
     os.close(write_end)
-    status = None
     try:
         answer, error = _collect(read_end, deadline, limits)
     finally:
@@ -134,13 +144,7 @@ def run_isolated(store, text: str, *, kind: str, prefixes: dict[str, str] | None
         raise error
     if answer is None:
         raise QueryStopped(_ended(status, limits))
-    return _checked(answer, limit, limits)
-
-
-def _checked(answer: Answer, limit: int | None, limits: Limits) -> Answer:
-    if limit is None and len(answer.rows) > limits.max_rows:
-        raise QueryStopped(f"the answer has more than {limits.max_rows:,} rows, the cap: give --limit N for the "
-                           "first N rows, or raise the cap with --max-rows")
+    limits.check_rows(len(answer.rows), limit)
     return answer
 
 

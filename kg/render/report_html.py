@@ -9,6 +9,7 @@ from kg.render.report_md import (
     RISK_HEADER,
     counts_line,
     data_lines,
+    dominated_names,
     figure_context,
     gap_notes,
     gap_rows,
@@ -141,11 +142,8 @@ def _cluster(i: int, c: dict, report: dict) -> list[str]:
     if c["single_points_of_failure"]:
         parts.append("<ul>")
         for p in c["single_points_of_failure"]:
-            names = ", ".join(d["label"] for d in p["dominated"])
-            left = p["dominated_count"] - len(p["dominated"])
-            names += f", and {quantity(left)} more" if left > 0 else ""
             parts.append(f"<li><strong>{e(p['label'])}</strong> dominates {quantity(p['dominated_count'])} "
-                         f"(weight {quantity(p['dominated_weight'])}): {e(names)}</li>")
+                         f"(weight {quantity(p['dominated_weight'])}): {e(dominated_names(p))}</li>")
         parts.append("</ul>")
     else:
         parts.append("<p>None.</p>")

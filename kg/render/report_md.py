@@ -81,6 +81,17 @@ RISK_HEADER = ["rank", "firm", "ESRI", "both bounds (stated – named)", "lost b
                "sole supplier of", "hit hardest"]
 
 
+def dominated_names(p: dict) -> str:
+    """The firms a single point of failure dominates, as listed, and how many more.
+
+    >>> dominated_names({"dominated": [{"label": "A"}, {"label": "B"}], "dominated_count": 5})
+    'A, B, and 3 more'
+    """
+    names = ", ".join(d["label"] for d in p["dominated"])
+    left = p["dominated_count"] - len(p["dominated"])
+    return names + (f", and {quantity(left)} more" if left > 0 else "")
+
+
 def risk_scope(c: dict, escape=str) -> str:
     """What the ESRI figures are relative to, in which unit and bound, and who is left out
     (``escape`` is applied to the scope, which names the cluster, and to nothing else)."""
@@ -214,11 +225,8 @@ def _cluster(c: dict, report: dict) -> list[str]:
         out.append("No member has a stated supply link.")
     out += ["", "### Single points of failure", "", report["single_points_of_failure"], ""]
     for p in c["single_points_of_failure"]:
-        names = ", ".join(d["label"] for d in p["dominated"])
-        left = p["dominated_count"] - len(p["dominated"])
-        names += f", and {quantity(left)} more" if left > 0 else ""
         out.append(f"- **{md_text(p['label'])}** dominates {quantity(p['dominated_count'])} "
-                   f"(weight {quantity(p['dominated_weight'])}): {md_text(names)}")
+                   f"(weight {quantity(p['dominated_weight'])}): {md_text(dominated_names(p))}")
     if not c["single_points_of_failure"]:
         out.append("None.")
     if c["single_points_of_failure_more"]:
