@@ -57,6 +57,10 @@ class AmbiguousName(KGError):
         super().__init__(f"{name!r} is ambiguous: {listing}. Use a fuller name or the IRI.")
 
 
+class NotPresent(KGError):
+    """An entity asked about is not in the network as of the year asked (``--as-of``)."""
+
+
 class StoreError(KGError):
     """A persistent store cannot be opened or written (missing, locked by another writer)."""
 

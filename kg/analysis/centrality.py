@@ -85,11 +85,13 @@ class Centrality:
     rows: list[CentralityRow] = field(default_factory=list)
     scope: str = ALL_CLUSTERS
     note: str | None = None
+    remarks: tuple[str, ...] = ()
+    """What the composer of the answer adds (e.g. the network is as of a year)."""
 
     @property
     def notes(self) -> list[str]:
-        """:attr:`note` as a list (empty when the scores rank)."""
-        return [self.note] if self.note else []
+        """The remarks, then :attr:`note` (empty when the scores rank and nothing is remarked)."""
+        return [*self.remarks, *([self.note] if self.note else [])]
 
 
 def degree(G) -> dict[str, float]:

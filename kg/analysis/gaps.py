@@ -10,7 +10,7 @@ evidence first:
 - **stated**: only a statement about the cluster or place as a whole says the stage is
   there (a :class:`Statement`, a capacity stated for the cluster, or a project whose status
   no source states);
-- **coming**: only projects not yet operating (under construction, planned, target), with
+- **coming**: only projects not yet operating (announced, signed, landed, under construction, trial production), with
   their year where stated;
 - **not stated**: the sources name nothing. That is not a statement that the stage is
   absent; :attr:`StageCoverage.candidates` lists firms and projects elsewhere that make it.
@@ -27,7 +27,7 @@ concept's (:func:`kg.network.scheme.product_stages`). A capacity counts for a st
 
 >>> stages = {"s": {"order": 3, "label": "smelting"}, "r": {"order": 5, "label": "rolling"}}
 >>> facts = ChainFacts(producers={"a": Producer("a", "Firm A", "firm", ("ingot",))},
-...                    projects={"p": Project("p", "Mill", "planned", "2025", ("plate",))})
+...                    projects={"p": Project("p", "Mill", "signed", "2025", ("plate",))})
 >>> r = gaps(facts, {"a", "p"}, stages, {"ingot": {"s"}, "plate": {"r"}}, {}, cluster="c", label="C")
 >>> [(s.label, s.verdict) for s in r.stages]
 [('smelting', 'covered'), ('rolling', 'coming')]
@@ -44,7 +44,10 @@ VERDICTS = ("covered", "stated", "coming", "not stated")
 """The verdicts of a stage, strongest evidence first."""
 
 OPERATING = "in operation"
-"""The status label of a project that covers its stages; every other stated status is coming."""
+"""The status label of a project that covers its stages; every other stated status but closed is coming."""
+
+CLOSED = "closed"
+"""The status label of a project that neither covers its stages nor is coming."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,9 @@ class Producer:
 
 @dataclass(frozen=True)
 class Project:
-    """An investment project: its status label ("in operation", "under construction",
-    "planned", "target"; None when no source states it) and year as stated."""
+    """An investment project: its status label (the furthest stage it reached: "announced",
+    "signed", "landed", "under construction", "trial production", "in operation", "closed"; None
+    when no source states one) and that stage's date as stated ("2018", "2018-09"; None if undated)."""
 
     iri: str
     label: str
@@ -125,6 +129,22 @@ class ChainFacts:
     totals: list[Amount] = field(default_factory=list)
     total_sources: tuple[Source, ...] = ()
     headquartered: list[Producer] = field(default_factory=list)
+    left_out: list[tuple[str, str]] = field(default_factory=list)
+    """As of a year: (IRI, why) of each producer, project or capacity left out as dated later."""
+    undated: int = 0
+    """As of a year: how many producers, projects and capacities were kept with no date."""
+
+    def as_of_note(self, year: int) -> str:
+        """What the facts as of ``year`` rest on, in one sentence.
+
+        >>> ChainFacts(left_out=[("p", "Mill: first stage dated 2020")], undated=4).as_of_note(2019)
+        'As of 2019: left out 1 dated later (Mill: first stage dated 2020); kept 4 producers, projects and capacities with no date stated (assumed to hold in 2019).'
+        """
+        shown = "; ".join(why for _, why in sorted(self.left_out, key=lambda t: t[1])[:5])
+        more = f"; and {len(self.left_out) - 5} more" if len(self.left_out) > 5 else ""
+        left = f"left out {len(self.left_out)} dated later ({shown}{more})" if self.left_out else "left out nothing"
+        kept = "producer, project or capacity" if self.undated == 1 else "producers, projects and capacities"
+        return f"As of {year}: {left}; kept {self.undated} {kept} with no date stated (assumed to hold in {year})."
 
 
 @dataclass(frozen=True)
@@ -252,7 +272,7 @@ def gaps(facts: ChainFacts, scope: set[str], stages: dict[str, dict], prod_stage
         runs = [(p, of_stage(p.products, s)) for p in projects]
         runs = [(p, ps) for p, ps in runs if ps]
         operating = [(p, ps) for p, ps in runs if p.status == OPERATING]
-        coming = [(p, ps) for p, ps in runs if p.status not in (None, OPERATING)]
+        coming = [(p, ps) for p, ps in runs if p.status not in (None, OPERATING, CLOSED)]
         unknown = [(p, ps) for p, ps in runs if p.status is None]
         said = [st for st in facts.statements if s in st.stages]
         totals = [a for a in facts.totals if a.product and s in prod_stage.get(a.product, ())]

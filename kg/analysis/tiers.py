@@ -116,6 +116,8 @@ class Tiers:
     self_loop: bool
     cycle_tier: int | None
     entries: list[TierEntry] = field(default_factory=list)
+    remarks: tuple[str, ...] = ()
+    """What the composer of the answer adds (e.g. the network is as of a year)."""
 
     def at(self, tier: int) -> list[TierEntry]:
         """The entries of one tier."""

@@ -195,6 +195,18 @@ def output_option(f: Callable) -> Callable:
     )(f)
 
 
+def as_of_option(f: Callable) -> Callable:
+    """The ``--as-of YEAR`` option of every analysis and view (:mod:`kg.network.time`)."""
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=click.IntRange(1000, 9999),
+        metavar="YEAR",
+        help="The network as of the end of YEAR: agents first dated later, or closed by then, are left out; "
+             "what no source dates is kept and counted as undated (a note says both).",
+    )(f)
+
+
 def output_width() -> int:
     """The width tables and cards fit: the terminal's when stdout is one, else ``$COLUMNS``
     (a whole number of at least 20), else :data:`~kg.render.table.DEFAULT_WIDTH` (120)."""

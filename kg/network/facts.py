@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.network.project import group_links
+from kg.network.time import furthest, read_lifecycles
 from kg.utils.text import format_number
 from kg.vocab.namespaces import local_name, sparql_prologue
 
@@ -118,7 +119,7 @@ _Q_PLACES = """SELECT ?e ?p ?o WHERE {
 
 
 _Q_PROJECTS = """SELECT ?e ?p ?o WHERE {
-  ?e a ckg:Project . VALUES ?p { ckg:investor ckg:product ckg:status ckg:year } ?e ?p ?o }"""
+  ?e a ckg:Project . VALUES ?p { ckg:investor ckg:product } ?e ?p ?o }"""
 
 
 _Q_QUANTITIES = """SELECT ?e ?p ?value ?unit ?wording ?period WHERE {
@@ -133,8 +134,12 @@ _Q_COOPERATIONS = """SELECT ?c ?partner ?kind WHERE {
   ?c a ckg:Cooperation ; ckg:partner ?partner . OPTIONAL { ?c ckg:cooperationKind ?kind } }"""
 
 
-def rdf_facts(graph) -> Facts:
+def rdf_facts(graph, *, as_of: int | None = None) -> Facts:
     """Collect labels, places, evidence, projects and cooperations from ``graph`` (a few queries).
+
+    A project's ``status`` is the label of the furthest stage it reached (as of a year with
+    ``as_of``; :func:`kg.network.time.furthest`) and ``year`` that stage's date; a project with no
+    stage up to ``as_of`` is left out.
 
     Nothing depends on the order the store returns rows in (an in-memory store and one on
     disk differ, and so do the whole graph and a neighbourhood of it): where an entity has
@@ -168,15 +173,16 @@ def rdf_facts(graph) -> Facts:
     for e, p, o in rows(_Q_PLACES):
         prop = local_name(str(p))
         (f.in_cluster if prop == "inCluster" else f.located)[str(e)].add(str(o))
+    lifecycles = read_lifecycles(graph)
     for e, p, o in rows(_Q_PROJECTS):
-        proj = f.projects.setdefault(str(e), {"investors": set(), "products": set(), "status": None, "year": None})
-        prop = local_name(str(p))
-        if prop == "investor":
-            proj["investors"].add(str(o))
-        elif prop == "product":
-            proj["products"].add(str(o))
-        else:
-            proj[prop] = min(proj[prop], str(o)) if proj[prop] is not None else str(o)
+        stages = lifecycles.get(str(e), ())
+        stage = furthest(stages, as_of)
+        if as_of is not None and stages and stage is None:
+            continue  # not announced yet as of that year
+        proj = f.projects.setdefault(str(e), {"investors": set(), "products": set(),
+                                              "status": stage.label if stage else None,
+                                              "year": stage.date if stage else None})
+        (proj["investors"] if local_name(str(p)) == "investor" else proj["products"]).add(str(o))
     for e, p, value, unit, wording, period in rows(_Q_QUANTITIES):
         f.quantities[str(e)].append(
             (local_name(str(p)), _quantity_text(value, unit, wording, period))

@@ -15,7 +15,7 @@ SELECT DISTINCT ?r ?n WHERE {
 
 
 FOLLOW = ("ckg:inCluster", "ckg:product", "ckg:volume", "ckg:capacity", "ckg:outputValue", "ckg:inferenceRule",
-          "prov:wasDerivedFrom", "prov:hadPrimarySource")
+          "ckg:lifecycleStage", "prov:wasDerivedFrom", "prov:hadPrimarySource")
 """The links :func:`links_store` follows from the firm, its relations and its partners
 (two steps: a relation's evidence, then its article): what the projection reads about them.
 Links to other firms (``ckg:suppliesTo``, ownership) are not followed."""
@@ -57,11 +57,11 @@ _SKIP = "ckg:suppliesTo"
 """Not copied: shortcuts the loader derives from the relations (thousands on a hub), read by no view."""
 
 
-_FOLLOW = ("ckg:inCluster", "ckg:locatedIn", "ckg:headquarteredIn", "ckg:produces", "ckg:product", "ckg:status",
+_FOLLOW = ("ckg:inCluster", "ckg:locatedIn", "ckg:headquarteredIn", "ckg:produces", "ckg:product", "ckg:lifecycle",
            "ckg:volume", "ckg:capacity", "ckg:output", "ckg:outputValue", "ckg:investment", "ckg:inferenceRule",
-           "prov:wasDerivedFrom", "prov:hadPrimarySource")
+           "ckg:lifecycleStage", "prov:wasDerivedFrom", "prov:hadPrimarySource")
 """From what is copied, the links followed to copy more: clusters, places, products, project
-statuses, quantities, rules, evidence and its article (what labels, tooltips and quotes show)."""
+lifecycle events and their stages, quantities, rules, evidence and its article (what labels, tooltips and quotes show)."""
 
 
 _LOOKUP_LIMIT = 4000

@@ -19,6 +19,8 @@ from kg.render.report_md import (
     project_text,
     risk_cells,
     risk_scope,
+    target_quotes,
+    target_text,
 )
 from kg.render.text import dependency_flags, quantity, share_text
 
@@ -113,6 +115,11 @@ def _cluster(i: int, c: dict, report: dict) -> list[str]:
         parts.append("<p>No project is stated.</p>")
     if c["projects_more"]:
         parts.append(f"<p>{e(more_text(c['projects_more'], 'projects'))}</p>")
+    if c.get("targets"):
+        parts.append("<h3>Targets</h3><p>Goals set for the cluster: never actuals.</p><ul>")
+        parts += [f"<li><strong>{e(t['label'])}</strong>: {e(target_text(t))} {_refs(target_quotes(t))}</li>"
+                  for t in c["targets"]]
+        parts.append("</ul>")
     parts.append("<h3>Key dependencies</h3>")
     if c["key_dependencies"]:
         parts.append(_table(["supplier", "customer", "input", "share", "volume", "flags", "quotes"]))

@@ -26,6 +26,7 @@ def data_lines(report: dict) -> list[str]:
     code = d["package"] + (f", commit {d['commit']}" if d.get("commit") else "")
     lines = [f"Generated: {report['generated']} (UTC)", f"Data: {where}; {quantity(d['triples'])} triples; {code}"]
     lines += [f"{f['name']}: sha256 {f['sha256']}" for f in d["files"]]
+    lines += [note for note in (report.get("as_of") or {}).get("notes", ())]
     return lines
 
 
@@ -33,6 +34,8 @@ def counts_line(c: dict) -> str:
     n = c["counts"]
     parts = [_count(n["firms"], "firm"), _count(n["groups"], "enterprise group"),
              _count(n["cohorts"], "firm cohort"), _count(n["projects"], "project")]
+    if n.get("targets"):
+        parts.append(_count(n["targets"], "target"))
     status = ", ".join(f"{quantity(k)} {s}" for s, k in n["projects_by_status"].items())
     return ("Named in the graph (counted by kg, not a figure of the sources): " + ", ".join(parts)
             + (f" ({status})" if status else "") + f"; {quantity(c['members'])} of them in the supply network.")
@@ -48,8 +51,12 @@ def _count(n: int, noun: str) -> str:
 
 
 def figure_context(f: dict) -> str:
-    """Period, product, and for a project its status and year."""
-    parts = [f.get("product") and f"of {f['product']}", f.get("period")]
+    """Period, the date it holds at, product, and for a project its status and year.
+
+    >>> figure_context({"period": "2020", "as_of": "2020", "product": "foil"})
+    'of foil; 2020; as of 2020'
+    """
+    parts = [f.get("product") and f"of {f['product']}", f.get("period"), f.get("as_of") and f"as of {f['as_of']}"]
     if f.get("subject_kind") == "Project":
         parts.append(", ".join(x for x in [f.get("status") or "status not stated", f.get("year")] if x))
     return "; ".join(p for p in parts if p)
@@ -58,6 +65,25 @@ def figure_context(f: dict) -> str:
 def more_figures(c: dict) -> list[str]:
     return [f"and {quantity(k)} more {MEASURE_PLURAL.get(m, m)} (the {quantity(len([f for f in c['key_figures'] if f['measure'] == m]))} "
             "largest are listed)" for m, k in c["key_figures_more"].items()]
+
+
+def target_text(t: dict) -> str:
+    """A goal in one line: by when, the goal as worded, its figures.
+
+    >>> target_text({"year": "2025", "when": None, "goal": "new output value of 30 billion",
+    ...              "figures": [{"measure": "output value", "text": "about 55 billion yuan"}]})
+    'by 2025; “new output value of 30 billion”; output value about 55 billion yuan'
+    >>> target_text({"year": None, "when": None, "goal": None, "figures": []})
+    'no year stated'
+    """
+    when = f"by {t['year']}" if t["year"] else (t["when"] or "no year stated")
+    parts = [when, t["goal"] and f"“{t['goal']}”", *(f"{f['measure']} {f['text']}" for f in t["figures"])]
+    return "; ".join(p for p in parts if p)
+
+
+def target_quotes(t: dict) -> list[int]:
+    """The quote numbers of a goal's figures, each once, in order."""
+    return list(dict.fromkeys(n for f in t["figures"] for n in f.get("quotes", ())))
 
 
 def project_text(p: dict) -> str:
@@ -203,6 +229,10 @@ def _cluster(c: dict, report: dict) -> list[str]:
     out += [f"- **{md_text(p['label'])}**: {md_text(project_text(p))}" for p in c["projects"]] or ["No project is stated."]
     if c["projects_more"]:
         out += ["", more_text(c["projects_more"], "projects")]
+    if c.get("targets"):
+        out += ["", "### Targets", "", "Goals set for the cluster: never actuals.", ""]
+        out += [f"- **{md_text(t['label'])}**: {md_text(target_text(t))} {_refs(target_quotes(t))}".rstrip()
+                for t in c["targets"]]
     out += ["", "### Key dependencies", ""]
     if c["key_dependencies"]:
         out += ["| supplier | customer | input | share | volume | flags | quotes |", "|---|---|---|---|---|---|---|"]

@@ -298,6 +298,8 @@ def card_rows(card: dict, *, all_notes: bool = True) -> list[dict]:
 
     e = card["esri"]
     add("firm", card["label"], detail=f"{card['kind']}; {', '.join(card['clusters']) or 'no cluster'}", iri=card["firm"])
+    for remark in card.get("remarks", ()):
+        add("as of", detail=remark)
     if "note" in e:  # a cohort, or a node outside the ranked network
         add("esri", card["label"], detail=f"not ranked: {e['note']} ({e['scope']})", iri=card["firm"])
     else:

@@ -15,6 +15,7 @@ from kg.rdf.subgraph import links_store
 from kg.services.index import open_index
 from kg.services.ranking import scope_network
 from kg.services.resolve import FIRM_KINDS, resolve_name
+from kg.services.timeline import as_of_remarks, check_present
 
 
 def indexed_card(store_dir, firm: str, *, progress=None) -> dict:
@@ -28,10 +29,15 @@ def indexed_card(store_dir, firm: str, *, progress=None) -> dict:
                            index=index)
 
 
-def graph_card(graph, firm: str) -> dict:
-    """The dependency card of ``firm`` from the whole network of ``graph``."""
-    iri = resolve_name(firm, FIRM_KINDS, graph=graph).iri
-    return dependency_card(supply_network(graph), iri, essential=essential_map(graph))
+def graph_card(graph, firm: str, *, as_of: int | None = None) -> dict:
+    """The dependency card of ``firm`` from the whole network of ``graph`` (as of a year with
+    ``as_of``: ``remarks`` says what that network left out and kept)."""
+    match = resolve_name(firm, FIRM_KINDS, graph=graph)
+    network = supply_network(graph, as_of=as_of)
+    check_present(network, match.iri, match.label)
+    card = dependency_card(network, match.iri, essential=essential_map(graph))
+    card["remarks"] = list(as_of_remarks(network))
+    return card
 
 
 def firm_links_network(ox_store, iri: str):

@@ -27,6 +27,7 @@ from kg.analysis.gaps import Amount, ChainFacts, Producer, Project, Source, Stat
 from kg.lookup.clusters import cluster_label, resolve_cluster
 from kg.network.model import pick_label
 from kg.network.scheme import product_stages, read_stages
+from kg.network.time import furthest, read_lifecycles, spell, up_to
 from kg.rdf.graph import select
 from kg.vocab.namespaces import local_name
 
@@ -37,8 +38,6 @@ SELECT ?n ?k ?v ?w WHERE {
                 ckg:StageCoverageStatement ckg:ChainWeaknessStatement } }
   UNION { ?n ckg:produces ?v . BIND("product" AS ?k) }
   UNION { ?n a ckg:Project ; ckg:product ?v . BIND("product" AS ?k) }
-  UNION { ?n a ckg:Project ; ckg:status ?v . BIND("status" AS ?k) }
-  UNION { ?n a ckg:Project ; ckg:year ?v . BIND("year" AS ?k) }
   UNION { ?n ckg:locatedIn ?v . BIND("located" AS ?k) }
   UNION { ?n ckg:headquarteredIn ?v . BIND("hq" AS ?k) }
   UNION { ?n ckg:inCluster ?v . BIND("cluster" AS ?k) }
@@ -50,13 +49,15 @@ SELECT ?n ?k ?v ?w WHERE {
   UNION { ?n skos:prefLabel ?v . BIND("label" AS ?k) BIND(LCASE(lang(?v)) AS ?w) }
 }
 """
-"""One row per (entity, fact): types, products, status, year, places, statements, labels."""
+"""One row per (entity, fact): types, products, places, statements, labels (the lifecycle stages are
+read by :func:`kg.network.time.read_lifecycles`)."""
 
 _CAPACITY_QUERY = """
-SELECT ?n ?q ?value ?unit ?bound ?wording ?product WHERE {
+SELECT ?n ?q ?value ?unit ?bound ?wording ?product ?asOf WHERE {
   ?n ckg:capacity ?q . ?q qudt:numericValue ?value .
   OPTIONAL { ?q qudt:unit ?unit } OPTIONAL { ?q ckg:bound ?bound }
   OPTIONAL { ?q ckg:originalWording ?wording } OPTIONAL { ?q ckg:product ?product }
+  OPTIONAL { ?q ckg:asOf ?asOf }
 }
 """
 
@@ -94,13 +95,16 @@ SELECT ?n ?quote ?title ?id WHERE {
 """
 
 _KINDS = {"Firm": "firm", "EnterpriseGroup": "group", "FirmCohort": "cohort"}
-_STATUS = {"inOperation": "in operation", "underConstruction": "under construction",
-           "planned": "planned", "target": "target"}
 
 
-def gaps(graph, cluster: str) -> _gaps.Gaps:
+def gaps(graph, cluster: str, *, as_of: int | None = None) -> _gaps.Gaps:
     """Value-chain coverage and gaps of ``cluster`` (IRI, prefixed name, or label of a cluster,
     region or park; see :func:`kg.lookup.clusters.resolve_cluster`).
+
+    A project's status is the furthest stage it reached (:func:`kg.network.time.furthest`). With
+    ``as_of`` (a year): stages dated later do not count, a project with no stage up to then is left
+    out, so are producers first dated later (or closed by then) and capacities dated later; what
+    has no date is kept, and a note says what was left out and kept.
 
     Raises :class:`~kg.errors.UnknownCluster` listing the known clusters when nothing matches.
     """
@@ -108,15 +112,20 @@ def gaps(graph, cluster: str) -> _gaps.Gaps:
     scope = {row[0] for row in select(graph, _SCOPE_QUERY.replace("{iri}", iri))}
     area = {row[0] for row in select(graph, _AREA_QUERY.replace("{iri}", iri))} | {iri}
     hq = {row[0] for row in select(graph, _HEADQUARTERS_QUERY.replace("{iri}", iri))} - scope
-    facts = read_chain_facts(graph, scope, area, hq)
+    facts = read_chain_facts(graph, scope, area, hq, as_of=as_of)
     prod_stage, prod_label = product_stages(graph)
-    return _gaps.gaps(facts, scope, read_stages(graph), prod_stage, prod_label,
-                      cluster=iri, label=cluster_label(graph, iri))
+    result = _gaps.gaps(facts, scope, read_stages(graph), prod_stage, prod_label,
+                        cluster=iri, label=cluster_label(graph, iri))
+    if as_of is not None:
+        result.notes.insert(0, facts.as_of_note(as_of))
+    return result
 
 
-def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str]) -> ChainFacts:
+def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str], *,
+                     as_of: int | None = None) -> ChainFacts:
     """Every producer and project of ``graph``, with quotes for those in ``scope``; the chain
-    statements and capacities about the clusters and places of ``area``; the groups of ``hq``."""
+    statements and capacities about the clusters and places of ``area``; the groups of ``hq``;
+    as of a year with ``as_of`` (see :func:`gaps`)."""
     raw: dict[str, dict[str, set]] = {}
     labels: dict[str, list[tuple[str, str]]] = {}
     for n, k, v, w in select(graph, _FACTS_QUERY):
@@ -125,7 +134,14 @@ def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str]) -> Ch
         else:
             raw.setdefault(n, {}).setdefault(k, set()).add(v)
     capacities: dict[str, dict[str, Amount]] = {}
-    for n, q, value, unit, bound, wording, product in select(graph, _CAPACITY_QUERY):
+    undated_capacity: set[tuple[str, str]] = set()
+    facts = ChainFacts()
+    for n, q, value, unit, bound, wording, product, dated in select(graph, _CAPACITY_QUERY):
+        if not up_to(dated, as_of):
+            facts.left_out.append((q, f"a capacity of {pick_label(labels.get(n, ()), n)[0]} stated as of {dated}"))
+            continue
+        if dated is None:
+            undated_capacity.add((n, q))
         try:
             amount = Amount(float(value), unit or "", bound or "exact", wording, product)
         except (TypeError, ValueError):
@@ -134,6 +150,8 @@ def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str]) -> Ch
 
     def label(x: str) -> str:
         return pick_label(labels.get(x, ()), x)[0]
+
+    lifecycles = read_lifecycles(graph)
 
     def names(d: dict, key: str) -> tuple[str, ...]:
         return tuple(sorted({label(x) for x in d.get(key, ())}, key=str.casefold))
@@ -146,14 +164,20 @@ def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str]) -> Ch
     statements = sorted(n for n, d in raw.items() if types[n] & {"StageCoverageStatement", "ChainWeaknessStatement"}
                         and d.get("about", set()) & area)
     quoted = sources_of(graph, scope | set(statements))
-    facts = ChainFacts()
     for n, d in raw.items():
         t = types[n]
+        stages = lifecycles.get(n, ())
+        if as_of is not None and (t & ({"Project"} | set(_KINDS))):
+            why = _absent(stages, as_of, project="Project" in t)
+            if why:
+                facts.left_out.append((n, f"{label(n)}: {why}"))
+                continue
+            facts.undated += not any(s.date for s in stages)
         if "Project" in t:
-            status = min(d["status"]) if d.get("status") else None
+            stage = furthest(stages, as_of)
             facts.projects[n] = Project(
-                n, label(n), _STATUS.get(local_name(status), label(status)) if status else None,
-                min(d["year"]) if d.get("year") else None, tuple(sorted(d.get("product", ()))), amounts(n),
+                n, label(n), stage.label if stage else None, stage.date if stage else None,
+                tuple(sorted(d.get("product", ()))), amounts(n),
                 names(d, "located"), names(d, "cluster"), quoted.get(n, ()))
         elif t & set(_KINDS):
             kind = "cohort" if "FirmCohort" in t else "group" if "EnterpriseGroup" in t else "firm"
@@ -174,7 +198,22 @@ def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str]) -> Ch
     stated = sources_of(graph, holders, path="ckg:capacity/prov:wasDerivedFrom")
     facts.total_sources = tuple(dict.fromkeys(s for h in holders for s in stated.get(h, ())))
     facts.headquartered = [facts.producers[n] for n in sorted(hq) if n in facts.producers]
+    if as_of is not None:  # the capacities kept with their holder and no date
+        facts.undated += sum(1 for n, _ in undated_capacity if n in facts.producers or n in facts.projects or n in area)
     return facts
+
+
+def _absent(stages, year: int, *, project: bool) -> str | None:
+    """Why a project or producer with these lifecycle ``stages`` is not there as of ``year``."""
+    if project and stages and furthest(stages, year) is None:
+        first = min((s.year for s in stages if s.year is not None), default=None)
+        return f"first stage dated {first}" if first is not None else None
+    start, end = spell(stages)
+    if end is not None and end <= year:
+        return f"closed in {end}"
+    if start is not None and start > year and not project:
+        return f"first dated {start}"
+    return None
 
 
 def sources_of(graph, nodes, *, path: str = "prov:wasDerivedFrom") -> dict[str, tuple[Source, ...]]:

@@ -25,6 +25,7 @@ from kg.lookup.clusters import cluster_members, resolve_cluster
 from kg.network.arrays import supply_table
 from kg.network.model import neighbourhood
 from kg.network.project import supply_network
+from kg.services.timeline import as_of_remarks
 from kg.network.scheme import essential_map
 from kg.services.index_reader import EXACT_RISK_LIMIT
 
@@ -74,10 +75,10 @@ def scope_network(network, members=None, label: str | None = None):
     return net, {m for m in members if m in net}, scope
 
 
-def risk_network(graph, cluster: str | None):
+def risk_network(graph, cluster: str | None, as_of: int | None = None):
     """(network, members to rank, essential map, scope): a cluster's members and their direct
-    partners, or those of every cluster."""
-    G = supply_network(graph, evidence=False)  # the ranking shows no quotes
+    partners, or those of every cluster (as of a year with ``as_of``: ``G.graph["as_of"]``)."""
+    G = supply_network(graph, evidence=False, as_of=as_of)  # the ranking shows no quotes
     if cluster is None:
         net, members, scope = scope_network(G)
     else:
@@ -87,11 +88,12 @@ def risk_network(graph, cluster: str | None):
                                                               G.nodes[n].get("cluster_labels") or [])
                       if c == iri), None) or cluster
         net, members, scope = scope_network(G, members, label)
+    net.graph["as_of"] = G.graph.get("as_of")
     return net, members, essential_map(graph), scope
 
 
 def rank_firms(graph, *, top: int, cluster: str | None = None, include_all: bool = False,
-               bound: str = "stated", weights: str = "auto") -> Ranking:
+               bound: str = "stated", weights: str = "auto", as_of: int | None = None) -> Ranking:
     """The ``top`` firms of ``graph`` (or of a cluster and its partners) by ESRI under ``bound``.
 
     Members without a stated supply link are ranked only with ``include_all``; cohorts never.
@@ -99,7 +101,7 @@ def rank_firms(graph, *, top: int, cluster: str | None = None, include_all: bool
     (a note counts the others). Above :data:`EXACT_RISK_LIMIT` firms only the candidates are
     computed (``exact`` is False).
     """
-    G, members, scheme, scope = risk_network(graph, cluster)
+    G, members, scheme, scope = risk_network(graph, cluster, as_of)
     cohorts = sum(1 for n in members if G.nodes[n].get("kind") == "cohort")
     firms = sorted(n for n in members if G.nodes[n].get("kind") != "cohort" and (include_all or G.degree(n) > 0))
     exact = len(firms) <= EXACT_RISK_LIMIT
@@ -107,7 +109,7 @@ def rank_firms(graph, *, top: int, cluster: str | None = None, include_all: bool
     table = supply_table(G)  # one scan of the network for both
     results = esri(G, firms=firms, top=None if exact else top, essential=scheme, tree=tree, table=table,
                    bound=bound, scope=scope, weights=weights) if firms else []
-    notes = [f"ESRI relative to {scope}; bound {bound!r} (esri; the other bound beside it)"]
+    notes = [*as_of_remarks(G), f"ESRI relative to {scope}; bound {bound!r} (esri; the other bound beside it)"]
     if bound == "stated":
         own_only = [r for r in results if r.esri <= r.own + EPS]
         results = [r for r in results if r.esri > r.own + EPS]

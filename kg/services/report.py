@@ -26,7 +26,7 @@ number it assumes one, and each risk lists what it assumed.
 >>> from kg.render.report_html import render_html
 >>> report = build_report(open_graph())
 >>> sorted(report)  # doctest: +NORMALIZE_WHITESPACE
-['clusters', 'data', 'generated', 'model', 'quotes', 'single_points_of_failure', 'sources', 'title']
+['as_of', 'clusters', 'data', 'generated', 'model', 'quotes', 'single_points_of_failure', 'sources', 'title']
 >>> render_html(report).startswith("<!DOCTYPE html>")
 True
 """
@@ -56,12 +56,20 @@ from kg.services.report_figures import (
     graph_counts,
     key_figures,
     projects,
+    as_of_note,
     read_quantities,
     stated_counts,
+    targets,
     trim_gaps,
 )
+from kg.services.timeline import as_of_remarks
 from kg.services.report_meta import data_version, generated_at
 from kg.vocab.namespaces import last_segment
+
+
+ALL_DATES_NOTE = ("All dates: every fact as the sources state it, dated or not (figures say the year they hold at "
+                  "where a source gives one; `kg report --as-of YEAR` shows the clusters as of a year).")
+"""What a report without ``--as-of`` is as of."""
 
 
 def build_report(
@@ -72,18 +80,21 @@ def build_report(
     store: str | os.PathLike | None = None,
     endpoint: str | None = None,
     now: datetime | None = None,
+    as_of: int | None = None,
 ) -> dict:
     """The report for every cluster of ``graph`` (an rdflib Graph in the ontology).
 
     ``top`` limits every list per cluster (firms, figures of a measure, dependencies,
     projects, …); ``data``, ``store`` and ``endpoint`` say where ``graph`` came from, as
     :func:`~kg.rdf.graph.open_graph` was called (for the data version); ``now`` the date
-    to print (default: the current time).
+    to print (default: the current time); ``as_of`` a year: the network, figures, projects and
+    gaps as of then (:mod:`kg.network.time`), and ``as_of`` in the result says what that left out
+    and kept undated.
     """
-    full = supply_network(graph)
+    full = supply_network(graph, as_of=as_of)
     scheme = essential_map(graph)
     book = QuoteBook.from_graph(graph)
-    read = read_quantities(graph)
+    read = read_quantities(graph, as_of=as_of)
     by_cluster = read_cluster_articles(graph)
     clusters = []
     for iri, label in known_clusters(graph):
@@ -91,7 +102,7 @@ def build_report(
         section = {"iri": iri, "label": label}
         section.update(_figures(graph, read, everything, book, top))
         section.update(_network_section(full, everything, scheme, book, label, top))
-        section["gaps"] = trim_gaps(_gaps(graph, iri), book, top)
+        section["gaps"] = trim_gaps(_gaps(graph, iri, as_of), book, top)
         articles = set(by_cluster.get(iri, ()))
         articles.update(a for n in _cited(section) for a in book.articles_of_number(n))
         section["sources"] = sorted(({"article": a, "title": book.title(a)} for a in articles),
@@ -101,6 +112,8 @@ def build_report(
         "title": TITLE,
         "generated": generated_at(now),
         "data": data_version(graph, data=data, store=store, endpoint=endpoint),
+        "as_of": {"year": as_of, "notes": [n for n in (as_of_note(read), *as_of_remarks(full)) if n]
+                  or [ALL_DATES_NOTE]},
         "model": MODEL_NOTE,
         "single_points_of_failure": SINGLE_POINT_NOTE,
         "clusters": clusters,
@@ -127,6 +140,10 @@ def _figures(graph, read, members, book, top) -> dict:
     for f in [*kept, *counts]:
         f["quotes"] = book.cite_evidence(f.pop("evidence"))
     listed, projects_more = cut(projects(graph, read, members), top)
+    goals = targets(read, members)
+    for t in goals:
+        for f in t["figures"]:
+            f["quotes"] = book.cite_evidence(f.pop("evidence"))
     return {
         "counts": graph_counts(read, members),
         "key_figures": kept,
@@ -135,6 +152,7 @@ def _figures(graph, read, members, book, top) -> dict:
         "stated_counts_more": counts_more,
         "projects": listed,
         "projects_more": projects_more,
+        "targets": goals,
     }
 
 
@@ -291,12 +309,12 @@ def _relation_facts(net, supplier, customer, relations: set[str]) -> dict:
     }
 
 
-def _gaps(graph, cluster: str) -> dict:
+def _gaps(graph, cluster: str, as_of: int | None = None) -> dict:
     """The gaps section: ``covered`` and ``missing`` as before (``missing`` now holds the
     main-chain stages the sources are silent on: "not stated", never absent), plus ``stated``
     and ``coming`` stages, ``notes`` (weaknesses stated for the whole chain) and ``stages``
     (every stage with its verdict, depth and quotes)."""
-    g = gaps(graph, cluster)
+    g = gaps(graph, cluster, as_of=as_of)
     stages = gaps_rows(g)
     return {
         "covered": [

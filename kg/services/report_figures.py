@@ -24,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 
 from kg.network.model import QUOTE_SEPARATOR
+from kg.network.time import furthest, read_lifecycles, up_to
 from kg.rdf.graph import select
 from kg.render.text import format_unit, quantity
 from kg.vocab.namespaces import last_segment
@@ -117,7 +118,7 @@ def article_titles(graph) -> dict[str, str]:
 
 
 _QUANTITIES = """
-SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?ev WHERE {
+SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?ev ?asOf WHERE {
   VALUES ?p { MEASURES }
   ?s ?p ?q . ?q qudt:numericValue ?value .
   OPTIONAL { ?q qudt:unit ?unit OPTIONAL { ?unit rdfs:label ?unitLabel FILTER(langMatches(lang(?unitLabel), "en")) } }
@@ -126,38 +127,85 @@ SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?e
   OPTIONAL { ?q ckg:product ?product . ?product skos:prefLabel ?productLabel
              FILTER(langMatches(lang(?productLabel), "en")) }
   OPTIONAL { ?q prov:wasDerivedFrom ?ev }
+  OPTIONAL { ?q ckg:asOf ?asOf }
 }
 """.replace("MEASURES", " ".join(f"ckg:{m}" for m in MEASURES))
 
 
 _SUBJECTS = """
-SELECT ?s ?label ?type ?status ?year WHERE {
-  ?s a ?type . VALUES ?type { ckg:IndustrialCluster ckg:Firm ckg:EnterpriseGroup ckg:FirmCohort ckg:Project }
+SELECT ?s ?label ?type ?targetYear ?dateWording ?goal WHERE {
+  ?s a ?type . VALUES ?type { ckg:IndustrialCluster ckg:Firm ckg:EnterpriseGroup ckg:FirmCohort ckg:Project
+                              ckg:Target }
   OPTIONAL { ?s skos:prefLabel ?label FILTER(langMatches(lang(?label), "en")) }
-  OPTIONAL { ?s ckg:status/skos:prefLabel ?status FILTER(langMatches(lang(?status), "en")) }
-  OPTIONAL { ?s ckg:year ?year }
+  OPTIONAL { ?s a ckg:Target . OPTIONAL { ?s ckg:targetYear ?targetYear } OPTIONAL { ?s ckg:dateWording ?dateWording }
+             OPTIONAL { ?s ckg:originalWording ?goal } }
 }
 """
 
 
-def read_quantities(graph) -> dict:
-    """Everything :func:`key_figures`, :func:`projects` and :func:`graph_counts` read, in two queries:
-    ``{"quantities": [...], "subjects": {iri: {label, kind, status, year}}}``."""
+def read_quantities(graph, *, as_of: int | None = None) -> dict:
+    """Everything :func:`key_figures`, :func:`projects`, :func:`targets` and :func:`graph_counts` read:
+    ``{"quantities": [...], "subjects": {iri: {label, kind, status, year, …}}, "left_out": [...],
+    "undated": n}``. A project's status is the furthest stage it reached and ``year`` that stage's
+    date (:func:`kg.network.time.furthest`). With ``as_of`` (a year), figures dated later and
+    projects whose every stage is dated later are left out (``left_out``: their descriptions) and
+    ``undated`` counts the figures and projects kept without a date."""
     found: dict[str, dict] = {}
-    for s, p, q, value, unit, unit_label, bound, wording, period, product, ev in select(graph, _QUANTITIES):
+    left_out: list[str] = []
+    for s, p, q, value, unit, unit_label, bound, wording, period, product, ev, dated in select(graph, _QUANTITIES):
         d = found.get(q)
         if d is None:
             d = found[q] = {"subject": s, "measure": MEASURES[last_segment(p)], "value": float(value),
                             "unit": unit, "unit_label": unit_label, "bound": bound or "exact",
-                            "wording": wording, "period": period, "product": product, "evidence": set()}
+                            "wording": wording, "period": period, "product": product, "evidence": set(),
+                            "as_of": dated}
         if ev:
             d["evidence"].add(ev)
+    lifecycles = read_lifecycles(graph)
     subjects: dict[str, dict] = {}
-    for s, label, kind, status, year in select(graph, _SUBJECTS):
-        d = subjects.setdefault(s, {"label": None, "kind": last_segment(kind), "status": status, "year": year})
+    for s, label, kind, target_year, date_wording, goal in select(graph, _SUBJECTS):
+        d = subjects.get(s)
+        if d is None:
+            stage = furthest(lifecycles.get(s, ()), as_of)
+            d = subjects[s] = {"label": None, "kind": last_segment(kind), "status": stage.label if stage else None,
+                               "year": stage.date if stage else None, "target_year": target_year,
+                               "date_wording": date_wording, "goal": goal,
+                               "absent": bool(as_of is not None and lifecycles.get(s) and stage is None
+                                              and last_segment(kind) == "Project")}
         if label is not None and (d["label"] is None or label < d["label"]):
             d["label"] = label
-    return {"quantities": list(found.values()), "subjects": subjects}
+    undated = 0
+    if as_of is not None:
+        for q, d in list(found.items()):
+            if not up_to(d["as_of"], as_of):
+                subject = subjects.get(d["subject"], {}).get("label") or last_segment(d["subject"])
+                left_out.append(f"{subject}: {d['measure']} as of {d['as_of']}")
+                del found[q]
+            elif subjects.get(d["subject"], {}).get("kind") != "Target":
+                undated += d["as_of"] is None
+        for s, d in subjects.items():
+            if d["absent"]:
+                left_out.append(f"{d['label'] or last_segment(s)}: no stage up to {as_of}")
+            elif d["kind"] == "Project":
+                undated += not any(st.date for st in lifecycles.get(s, ()))
+    return {"quantities": list(found.values()), "subjects": subjects, "left_out": sorted(left_out),
+            "undated": undated, "as_of": as_of}
+
+
+def as_of_note(read: dict) -> str | None:
+    """What the figures and projects as of a year rest on (None without a year).
+
+    >>> as_of_note({"as_of": 2019, "left_out": ["Mill: capacity as of 2020"], "undated": 3})
+    'As of 2019: left out 1 figure or project dated later (Mill: capacity as of 2020); kept 3 figures and projects with no date stated (assumed to hold in 2019).'
+    """
+    year = read.get("as_of")
+    if year is None:
+        return None
+    shown = "; ".join(read["left_out"][:5]) + (f"; and {len(read['left_out']) - 5} more" if len(read["left_out"]) > 5 else "")
+    left = (f"left out {len(read['left_out'])} figure{'s' if len(read['left_out']) != 1 else ''} or project"
+            f"{'s' if len(read['left_out']) != 1 else ''} dated later ({shown})") if read["left_out"] else "left out nothing"
+    kept = "figure or project" if read["undated"] == 1 else "figures and projects"
+    return f"As of {year}: {left}; kept {read['undated']} {kept} with no date stated (assumed to hold in {year})."
 
 
 _UNIT_NAMES = {"M2": "m²"}
@@ -200,6 +248,8 @@ def key_figures(read: dict, members: set[str]) -> list[dict]:
             continue
         info = subjects.get(s, {})
         kind = info.get("kind", "")
+        if kind == "Target" or info.get("absent"):
+            continue  # a goal is not a figure (see targets); a project not there yet
         out.append({
             "subject": s,
             "subject_label": info.get("label") or last_segment(s),
@@ -213,6 +263,7 @@ def key_figures(read: dict, members: set[str]) -> list[dict]:
             "text": figure_text(q["value"], q["unit"], q["bound"], q["unit_label"]),
             "wording": q["wording"],
             "period": q["period"],
+            "as_of": q["as_of"],
             "product": q["product"],
             "evidence": sorted(q["evidence"]),
         })
@@ -223,9 +274,10 @@ def key_figures(read: dict, members: set[str]) -> list[dict]:
 
 
 _COHORTS = """
-SELECT ?c ?n ?wording ?ev WHERE {
+SELECT ?c ?n ?wording ?ev ?asOf WHERE {
   ?c a ckg:FirmCohort ; ckg:memberCount ?n .
   OPTIONAL { ?c ckg:originalWording ?wording } OPTIONAL { ?c prov:wasDerivedFrom ?ev }
+  OPTIONAL { ?c ckg:asOf ?asOf }
 }
 """
 
@@ -235,12 +287,13 @@ _ABOUT = re.compile(r"\b(about|nearly|around|approximately|almost)\b", re.IGNORE
 
 def stated_counts(graph, read: dict, members: set[str], book: QuoteBook) -> list[dict]:
     """The counts of the cluster's firm cohorts as the sources word them ("more than 60"), largest
-    first; the quotes are the cohort's evidence that contains the wording (else all of it)."""
+    first; the quotes are the cohort's evidence that contains the wording (else all of it). As of a
+    year (``read["as_of"]``), a count dated later is left out."""
     rows: dict[str, dict] = {}
-    for c, n, wording, ev in select(graph, _COHORTS):
-        if c not in members:
+    for c, n, wording, ev, dated in select(graph, _COHORTS):
+        if c not in members or not up_to(dated, read.get("as_of")):
             continue
-        d = rows.setdefault(c, {"n": int(float(n)), "wording": wording, "evidence": set()})
+        d = rows.setdefault(c, {"n": int(float(n)), "wording": wording, "evidence": set(), "as_of": dated})
         if ev:
             d["evidence"].add(ev)
     out = []
@@ -257,6 +310,7 @@ def stated_counts(graph, read: dict, members: set[str], book: QuoteBook) -> list
             "bound": bound,
             "text": f"{word} {quantity(d['n'])} enterprises".strip(),
             "wording": d["wording"],
+            "as_of": d["as_of"],
             "evidence": sorted(evidence),
         })
     out.sort(key=lambda r: (-r["value"], r["subject_label"].casefold()))
@@ -270,19 +324,20 @@ SELECT ?p ?investor ?investorLabel WHERE {
 }
 """
 
-STATUS_ORDER = ["in operation", "under construction", "planned", "target"]
+STATUS_ORDER = ["in operation", "trial production", "under construction", "landed", "signed", "announced", "closed"]
+"""The order projects are listed in, by the furthest stage they reached."""
 
 
 def projects(graph, read: dict, members: set[str]) -> list[dict]:
-    """The cluster's projects: label, status, year and investors, by status
-    (in operation, under construction, planned, target, not stated), then year and label."""
+    """The cluster's projects: label, status (the furthest stage reached), its date and the
+    investors, by status (:data:`STATUS_ORDER`, then not stated), then date and label."""
     investors: dict[str, set[str]] = defaultdict(set)
     for p, inv, label in select(graph, _PROJECT_DETAILS):
         if p in members:
             investors[p].add(label or last_segment(inv))
     out = []
     for s, d in read["subjects"].items():
-        if d["kind"] != "Project" or s not in members:
+        if d["kind"] != "Project" or s not in members or d["absent"]:
             continue
         out.append({"project": s, "label": d["label"] or last_segment(s), "status": d["status"] or "not stated",
                     "year": d["year"], "investors": sorted(investors.get(s, ()))})
@@ -291,14 +346,34 @@ def projects(graph, read: dict, members: set[str]) -> list[dict]:
     return out
 
 
+def targets(read: dict, members: set[str]) -> list[dict]:
+    """The goals set for the cluster or its members (``ckg:Target``, never an actual): label, the
+    year or words for when, the goal as worded, and its figures (as :func:`key_figures` gives them),
+    by year (undated last), then label."""
+    figures: dict[str, list[dict]] = defaultdict(list)
+    for q in read["quantities"]:
+        figures[q["subject"]].append({"measure": q["measure"], "text": figure_text(q["value"], q["unit"], q["bound"],
+                                                                                 q["unit_label"]),
+                                      "wording": q["wording"], "evidence": sorted(q["evidence"])})
+    out = []
+    for s, d in read["subjects"].items():
+        if d["kind"] != "Target" or s not in members:
+            continue
+        out.append({"target": s, "label": d["label"] or last_segment(s), "year": d["target_year"],
+                    "when": d["date_wording"], "goal": d["goal"],
+                    "figures": sorted(figures.get(s, ()), key=lambda f: (f["measure"], f["text"]))})
+    out.sort(key=lambda t: (t["year"] or "9999", t["label"].casefold()))
+    return out
+
+
 def graph_counts(read: dict, members: set[str]) -> dict:
     """How many firms, enterprise groups, cohorts and projects the graph names in the cluster
     (counted by kg, not stated by a source), and projects by status."""
     kinds = Counter(read["subjects"][s]["kind"] for s in members if s in read["subjects"])
     status = Counter(read["subjects"][s]["status"] or "not stated" for s in members
-                     if read["subjects"].get(s, {}).get("kind") == "Project")
+                     if read["subjects"].get(s, {}).get("kind") == "Project" and not read["subjects"][s]["absent"])
     return {"firms": kinds["Firm"], "groups": kinds["EnterpriseGroup"], "cohorts": kinds["FirmCohort"],
-            "projects": kinds["Project"],
+            "projects": sum(status.values()), "targets": kinds["Target"],
             "projects_by_status": {k: status[k] for k in [*STATUS_ORDER, "not stated"] if status[k]}}
 
 

@@ -12,6 +12,7 @@ from kg.lookup.clusters import cluster_members, resolve_cluster
 from kg.lookup.names import expand_iri
 from kg.network.facts import rdf_facts
 from kg.network.project import supply_network
+from kg.services.timeline import as_of_remarks, check_present
 from kg.network.scheme import essential_map
 from kg.rdf.local import oxigraph_store, wrap
 from kg.rdf.subgraph import NotLocal, neighbourhood_store
@@ -36,6 +37,7 @@ def build_view(
     aggregate: str | None = None,
     data_note: str | None = None,
     whole_network: bool = False,
+    as_of: int | None = None,
 ) -> View:
     """A view of the supply network of ``graph``.
 
@@ -50,6 +52,8 @@ def build_view(
       ``size_by``: pagerank, betweenness, dominated, esri or capacity.
     - ``aggregate="cluster"``: one node per cluster and the supply flows between them.
     - ``data_note``: where the data comes from, for the heading.
+    - ``as_of``: the network as of that year (:mod:`kg.network.time`); the heading says what it
+      left out and kept undated.
 
     A view ``around`` a firm on an Oxigraph-backed graph (a ``--store``, or the data in
     memory) reads only the firm's neighbourhood (:func:`neighbourhood_store`), not the
@@ -68,20 +72,22 @@ def build_view(
     include = tuple(include)
     check_options(include, color_by, size_by, aggregate, direction, depth, cluster, around)
     ox_store = oxigraph_store(graph)
-    if (around is not None and not whole_network and ox_store is not None
+    if (around is not None and not whole_network and ox_store is not None and as_of is None
             and _local(color_by, size_by, aggregate)):
         try:
             return _around_view(graph, ox_store, around, depth, direction, include, data_note)
         except NotLocal:
             pass  # a large part of the network, or blank nodes: read the whole of it
-    net = supply_network(graph)
-    facts = rdf_facts(graph)
+    net = supply_network(graph, as_of=as_of)
+    remarks = as_of_remarks(net)
+    facts = rdf_facts(graph, as_of=as_of)
     members = None
     if cluster is not None:
         cluster = resolve_cluster(graph, cluster)
         members = cluster_members(graph, cluster)
     if around is not None:
         match = resolve_name(around, AROUND_KINDS, graph=graph)
+        check_present(net, match.iri, match.label)
         if match.iri not in net:
             raise ViewError(f"{match.label} is in no supply relation, so it has no neighbourhood to view")
         around = match.iri
@@ -90,7 +96,7 @@ def build_view(
     return view_from_network(
         net, facts=facts, cluster=cluster, members=members, around=around, depth=depth,
         direction=direction, include=include, color_by=color_by, size_by=size_by,
-        aggregate=aggregate, data_note=data_note or DATA_NOTE, metrics=metrics,
+        aggregate=aggregate, data_note=" ".join([data_note or DATA_NOTE, *remarks]), metrics=metrics,
     )
 
 

@@ -276,8 +276,8 @@ def emit_blocks(plan: Plan, progress: Callable[[int], None] | None) -> Iterator[
             pairs.append(("skos:prefLabel", _zh(f"{plan.short_zh[investor]}{scheme.label_zh[q]}项目（{year}）")))
         pairs += [
             ("ckg:investor", f"ckr:syn-firm-{investor}"), ("ckg:locatedIn", plan.place[investor]),
-            ("ckg:inCluster", f"ckr:syn-cluster-{city}"), ("ckg:status", status),
-            ("ckg:year", (str(year), None, "xsd:gYear")), ("ckg:product", f"ckp:{q}"),
+            ("ckg:inCluster", f"ckr:syn-cluster-{city}"), ("ckg:lifecycle", f"ckr:syn-lc-project-{j}"),
+            ("ckg:product", f"ckp:{q}"),
         ]  # fmt: skip
         cap = capacity(f"ckr:syn-qty-project-{j}-capacity", q, rng.random(), ev)
         if cap:
@@ -291,6 +291,10 @@ def emit_blocks(plan: Plan, progress: Callable[[int], None] | None) -> Iterator[
         ])  # fmt: skip
         pairs += [("ckg:investment", invest[0]), ("prov:wasDerivedFrom", ev)]
         yield iri, pairs
+        yield f"ckr:syn-lc-project-{j}", [
+            (TYPE, "ckg:LifecycleEvent"), ("ckg:lifecycleStage", status), ("ckg:date", (str(year), None, "xsd:gYear")),
+            ("prov:wasDerivedFrom", ev),
+        ]  # fmt: skip
         if cap:
             yield cap[0]
         yield invest

@@ -131,10 +131,11 @@ whose unit the ontology lacks) get no capacity. Bigger suppliers get bigger capa
 STATUS_YEARS = {
     "ckg:inOperation": (35, 2012, 2023, "was put into operation in"),
     "ckg:underConstruction": (25, 2022, 2025, "is under construction and due to start in"),
-    "ckg:planned": (30, 2024, 2027, "is planned for"),
-    "ckg:target": (10, 2025, 2030, "is the target for"),
+    "ckg:announced": (30, 2024, 2027, "is planned for"),
+    "ckg:signed": (10, 2023, 2026, "signed its investment agreement in"),
 }
-"""Project status: weight, first and last year, and how a quote words it."""
+"""Project stage reached (a ``ckg:LifecycleEvent`` dated with the year): weight, first and last year,
+and how a quote words it."""
 
 
 BOUNDS = (("exact", "", 60), ("at least", "more than ", 25), ("about", "about ", 15))

@@ -91,11 +91,14 @@ def test_headquarters_is_not_a_production_place(tmp_path):
 
 PROJECTS = """
 ex:p1 a ckg:Project ; skos:prefLabel "Smelter project"@en ; ckg:inCluster ex:home ; ckg:product ex:metal ;
-    ckg:status ckg:inOperation ; ckg:year "2018"^^xsd:gYear ; prov:wasDerivedFrom ex:ev ;
+    ckg:lifecycle ex:p1-on ; prov:wasDerivedFrom ex:ev ;
     ckg:capacity [ a ckg:Quantity ; qudt:numericValue 250000.0 ; qudt:unit ex:TPY ; ckg:bound "exact" ] ,
                  [ a ckg:Quantity ; qudt:numericValue 100.0 ; qudt:unit ex:TPY ; ckg:bound "at least" ] .
 ex:p2 a ckg:Project ; skos:prefLabel "Mill project"@en ; ckg:locatedIn ex:park ; ckg:product ex:plate ;
-    ckg:status ckg:underConstruction ; ckg:year "2025"^^xsd:gYear ; prov:wasDerivedFrom ex:ev .
+    ckg:lifecycle ex:p2-signed , ex:p2-building ; prov:wasDerivedFrom ex:ev .
+ex:p1-on a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:inOperation ; ckg:date "2018"^^xsd:gYear .
+ex:p2-signed a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:signed ; ckg:date "2023-05"^^xsd:gYearMonth .
+ex:p2-building a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:underConstruction ; ckg:date "2025"^^xsd:gYear .
 ex:p3 a ckg:Project ; skos:prefLabel "Mine project"@en ; ckg:inCluster ex:other ; ckg:product ex:bauxite ;
     prov:wasDerivedFrom ex:ev .
 """
@@ -118,6 +121,20 @@ def test_projects_count_by_status(tmp_path):
     assert (coming.status, coming.year) == ("under construction", "2025")
     other = gaps(graph_of(tmp_path, PROJECTS), "Other cluster")  # a project whose status no source states
     assert verdicts(other)[0] == ("mining", "stated")
+
+
+def test_projects_as_of_a_year(tmp_path):
+    # as of 2024 the mill project has only signed (2023-05): still coming, at that stage and date;
+    # as of 2017 the smelter (in operation from 2018) and the mill (signed 2023) are not there yet,
+    # and the mine project (no date at all) is kept: the note says both
+    city = gaps(graph_of(tmp_path, PROJECTS), "Metal City", as_of=2024)
+    coming = city.stages[2].coming[0][0]
+    assert (coming.status, coming.year) == ("signed", "2023-05")
+    early = gaps(graph_of(tmp_path, PROJECTS), "Metal City", as_of=2017)
+    assert verdicts(early) == [("mining", "not stated"), ("smelting", "not stated"), ("rolling", "not stated")]
+    assert early.notes[0] == (
+        "As of 2017: left out 2 dated later (Mill project: first stage dated 2023; Smelter project: first stage "
+        "dated 2018); kept 1 producer, project or capacity with no date stated (assumed to hold in 2017).")
 
 
 STATEMENTS = """

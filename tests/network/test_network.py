@@ -116,6 +116,10 @@ def test_node_attributes(graph):
         "weight": 1,
         "part_of": [],
         "overlaps": [],
+        "start": None,  # no lifecycle stage dated
+        "start_stage": None,
+        "end": None,
+        "counted_at": None,
     }
     cohort = G.nodes[EX + "cohort"]
     assert (cohort["member_count"], cohort["weight"], cohort["region"]) == (60, 60, EX + "city")

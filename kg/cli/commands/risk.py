@@ -6,7 +6,7 @@ import json
 
 import click
 
-from kg.cli.main import Context, emit, output_option, output_width, pass_context, say
+from kg.cli.main import Context, as_of_option, emit, output_option, output_width, pass_context, say
 from kg.render.card import depends_text
 from kg.render.report import report_format, write_report
 from kg.render.rows import CARD_COLUMNS, RISK_COLUMNS, card_rows, risk_rows
@@ -25,9 +25,10 @@ from kg.services.report import build_report
 @click.option("--weights", type=click.Choice(["auto", "count", "tonnes", "yuan"]), default="auto",
               show_default=True, help="Output weights: one unit for the network (auto: tonnes, else yuan, "
                                       "else a count), a figure per firm.")
+@as_of_option
 @output_option
 @pass_context
-def risk(obj: Context, top, cluster, include_all, bound, weights, fmt):
+def risk(obj: Context, top, cluster, include_all, bound, weights, as_of, fmt):
     """Firms ranked by systemic risk (ESRI, Diem et al. 2022), with the firms they dominate and their sole-supplier links.
 
     ESRI is the share of the network's output lost if the firm fails, its own output
@@ -43,15 +44,16 @@ def risk(obj: Context, top, cluster, include_all, bound, weights, fmt):
     Example: kg risk --top 5 --cluster Binzhou
     """
     ranking = rank_firms(obj.graph(), top=top, cluster=cluster, include_all=include_all, bound=bound,
-                         weights=weights)
+                         weights=weights, as_of=as_of)
     emit(risk_rows(ranking), fmt, RISK_COLUMNS, notes=ranking.notes, empty=ranking.empty)
 
 
 @click.command()
 @click.argument("firm")
+@as_of_option
 @output_option
 @pass_context
-def depends(obj: Context, firm, fmt):
+def depends(obj: Context, firm, as_of, fmt):
     """A firm's dependency card: whom it needs, who needs it, and how much hangs on it.
 
     Direct suppliers and customers with product, share, volume, quote and source;
@@ -63,10 +65,10 @@ def depends(obj: Context, firm, fmt):
 
     Example: kg depends "Innovation Metal"
     """
-    if obj.store and not obj.endpoint:
+    if obj.store and not obj.endpoint and as_of is None:  # the index holds the network of every date
         card = indexed_card(obj.store, firm, progress=lambda message: click.echo(message, err=True))
     else:
-        card = graph_card(obj.graph(), firm)
+        card = graph_card(obj.graph(), firm, as_of=as_of)
     if fmt == "json":
         say(json.dumps(card, ensure_ascii=False, indent=2))
         return
@@ -80,9 +82,10 @@ def depends(obj: Context, firm, fmt):
 @click.option("-o", "--output", "path", type=click.Path(dir_okay=False), default="out/report.html", show_default=True,
               help="File to write: .md, .html or .json.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Entries per list per cluster; the rest is counted (\"and K more\").")
+@as_of_option
 @output_option
 @pass_context
-def report(obj: Context, path, top, fmt):
+def report(obj: Context, path, top, as_of, fmt):
     """Write the "who depends on whom" report of every cluster and print where.
 
     Per cluster: the key dependencies with their quotes, the top systemic risks,
@@ -93,7 +96,7 @@ def report(obj: Context, path, top, fmt):
     Example: kg report -o out/report.html
     """
     report_format(path)  # refuse an unknown extension before the work
-    result = build_report(obj.graph(), top=top, data=obj.data, store=obj.store, endpoint=obj.endpoint)
+    result = build_report(obj.graph(), top=top, data=obj.data, store=obj.store, endpoint=obj.endpoint, as_of=as_of)
     written = write_report(result, path)
     emit([{"file": str(written), "format": written.suffix.lstrip(".").lower(), "clusters": len(result["clusters"])}],
          fmt, ["file", "format", "clusters"])

@@ -6,7 +6,7 @@ import webbrowser
 
 import click
 
-from kg.cli.main import Context, emit, output_option, pass_context
+from kg.cli.main import Context, as_of_option, emit, output_option, pass_context
 from kg.render.view.model import INCLUDE_KINDS
 from kg.render.view.page import write_view
 from kg.services.resolve import resolve_name, store_index
@@ -37,9 +37,11 @@ def _include_kinds(ctx, param, value: str) -> tuple[str, ...]:
 @click.option("--size-by", type=click.Choice(["pagerank", "betweenness", "dominated", "esri", "capacity"]),
               help="Size firms by a measure (default: by kind).")
 @click.option("--aggregate", type=click.Choice(["cluster"]), help="Draw each cluster as one node with the flows between them.")
+@as_of_option
 @output_option
 @pass_context
-def view(obj: Context, path, open_page, cluster, around, depth, direction, include, color_by, size_by, aggregate, fmt):
+def view(obj: Context, path, open_page, cluster, around, depth, direction, include, color_by, size_by, aggregate,
+         as_of, fmt):
     """Write an interactive HTML view of the supply network and print where.
 
     The page works offline (vis-network is inline), shows every text from the
@@ -62,7 +64,7 @@ def view(obj: Context, path, open_page, cluster, around, depth, direction, inclu
             around = match.iri if match is not None else around
     result = build_view(
         obj.graph(), cluster=cluster, around=around, depth=depth, direction=direction, include=include,
-        color_by=color_by, size_by=size_by, aggregate=aggregate, data_note=f"Data: {obj.describe()}",
+        color_by=color_by, size_by=size_by, aggregate=aggregate, data_note=f"Data: {obj.describe()}", as_of=as_of,
     )
     written = write_view(result, path)
     if open_page:

@@ -261,7 +261,7 @@ class Builder:
                 continue
             rows = []
             if info.get("status"):
-                rows.append(("status", self.facts.label(info["status"])))
+                rows.append(("status", info["status"]))
             if info.get("year"):
                 rows.append(("year", info["year"]))
             if info["investors"]:
