@@ -48,7 +48,8 @@ ckr:b a ckg:Firm ; skos:prefLabel {json.dumps(FIRM_B)}@en ; skos:altLabel {json.
     ckg:inCluster ckr:c ; prov:wasDerivedFrom ckr:ev .
 ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
     prov:wasDerivedFrom ckr:ev .
-ckr:p a ckg:Project ; skos:prefLabel {json.dumps(PROJECT)}@en ; ckg:inCluster ckr:c ; ckg:status ckg:planned ;
+ckr:p-announced a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:announced ; prov:wasDerivedFrom ckr:ev2 .
+ckr:p a ckg:Project ; skos:prefLabel {json.dumps(PROJECT)}@en ; ckg:inCluster ckr:c ; ckg:lifecycle ckr:p-announced ;
     prov:wasDerivedFrom ckr:ev2 .
 """
 
@@ -109,7 +110,7 @@ CONTEXTS = {  # where report_md puts a text from the data, and its text when ren
     "heading": ("## {}", "{}"),
     "data line": ("Generated: now  \n{}  \n\nnext", "Generated: now {} next"),
     "list item": ("- {}", "{}"),
-    "bold in a list": ("- **{}**: planned", "{}: planned"),
+    "bold in a list": ("- **{}**: announced", "{}: announced"),
     "quote list": ("1. “{}” — {}", "“{}” — {}"),
     "table cell": ("| of | quotes |\n|---|---|\n| {} | [1] |", "of quotes {} [1]"),
 }

@@ -54,7 +54,8 @@ ckr:r2 a ckg:SupplyRelation ; ckg:supplier ckr:mill ; ckg:customer ckr:cohort ;
 ckr:r3 a ckg:SupplyRelation ; ckg:supplier ckr:mill ; ckg:customer ckr:far ;
     ckg:product ckp:aluminium-strip ; prov:wasDerivedFrom ckr:ev2 .
 ckr:proj a ckg:Project ; skos:prefLabel "Mill expansion"@en ; ckg:investor ckr:mill ; ckg:inCluster ckr:cl ;
-    ckg:product ckp:aluminium-strip ; ckg:status ckg:planned ; ckg:locatedIn ckr:park .
+    ckg:product ckp:aluminium-strip ; ckg:lifecycle ckr:proj-announced ; ckg:locatedIn ckr:park .
+ckr:proj-announced a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:announced .
 ckr:uni a ckg:ResearchInstitution ; skos:prefLabel "Tiny University"@en .
 ckr:coop a ckg:Cooperation ; ckg:partner ckr:mill , ckr:uni ; ckg:cooperationKind "joint lab" .
 """

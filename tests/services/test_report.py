@@ -55,14 +55,15 @@ ex:mill a ckg:Firm ; skos:prefLabel "Mill"@en ; ckg:inCluster ex:c ;
 ex:mill2 a ckg:Firm ; skos:prefLabel "Second mill"@en ; ckg:inCluster ex:c ;
     ckg:produces ckp:aluminium-strip ; prov:wasDerivedFrom ex:ev1 .
 ex:buyer a ckg:Firm ; skos:prefLabel "Buyer"@en .
-ex:plant a ckg:Project ; skos:prefLabel "Plant"@en ; ckg:inCluster ex:c ; ckg:status ckg:inOperation ;
-    ckg:year "2018"^^xsd:gYear ;
+ex:plant a ckg:Project ; skos:prefLabel "Plant"@en ; ckg:inCluster ex:c ; ckg:lifecycle ex:plant-on ;
     ckg:capacity [ a ckg:Quantity ; qudt:numericValue 250000.0 ; qudt:unit unit:TONNE-PER-YR ;
         ckg:originalWording "more than 250,000 tons a year" ; ckg:bound "at least" ; prov:wasDerivedFrom ex:ev4 ] ;
     ckg:investment [ a ckg:Quantity ; qudt:numericValue 1500000000.0 ; qudt:unit unit:CCY_CNY ;
         ckg:originalWording "nearly 1.5 billion yuan" ; ckg:bound "about" ; prov:wasDerivedFrom ex:ev4 ] ;
     prov:wasDerivedFrom ex:ev4 .
-ex:plant2 a ckg:Project ; skos:prefLabel "Small plant"@en ; ckg:inCluster ex:c ; ckg:status ckg:planned ;
+ex:plant-on a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:inOperation ; ckg:date "2018"^^xsd:gYear .
+ex:plant2-announced a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:announced .
+ex:plant2 a ckg:Project ; skos:prefLabel "Small plant"@en ; ckg:inCluster ex:c ; ckg:lifecycle ex:plant2-announced ;
     ckg:capacity [ a ckg:Quantity ; qudt:numericValue 100000.0 ; qudt:unit unit:TONNE-PER-YR ;
         ckg:originalWording "100,000 tons" ; ckg:bound "exact" ; prov:wasDerivedFrom ex:ev5 ] ;
     prov:wasDerivedFrom ex:ev5 .
@@ -156,16 +157,16 @@ def test_key_figures_with_bounds_separators_and_units(report, md):
     ]
     assert [(s["subject_label"], s["text"]) for s in c["stated_counts"]] == [
         ("Cohort of the county", "more than 60 enterprises")]
-    assert c["counts"] == {"firms": 3, "groups": 0, "cohorts": 1, "projects": 2,
-                           "projects_by_status": {"in operation": 1, "planned": 1}}
+    assert c["counts"] == {"firms": 3, "groups": 0, "cohorts": 1, "projects": 2, "targets": 0,
+                           "projects_by_status": {"in operation": 1, "announced": 1}}
     n3 = _number(report, "An output value of 330billion yuan.")
     n4 = _number(report, "Plant: more than 250,000 tons a year, nearly 1.5 billion yuan.")
     assert f"| Test cluster | output value | 330,000,000,000 yuan |  | “an output value of 330billion yuan” | [{n3}] |" in md
     assert (f"| Plant | capacity | more than 250,000 t/yr | in operation, 2018 | “more than 250,000 tons a year” | [{n4}] |"
             in md)
     assert f"| Plant | investment | about 1,500,000,000 yuan | in operation, 2018 | “nearly 1.5 billion yuan” | [{n4}] |" in md
-    assert "- **Plant**: in operation, 2018" in md and "- **Small plant**: planned" in md
-    assert "3 firms, 0 enterprise groups, 1 firm cohort, 2 projects (1 in operation, 1 planned)" in md
+    assert "- **Plant**: in operation, 2018" in md and "- **Small plant**: announced" in md
+    assert "3 firms, 0 enterprise groups, 1 firm cohort, 2 projects (1 in operation, 1 announced)" in md
 
 
 def _number(report, quote) -> int:

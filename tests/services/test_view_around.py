@@ -79,8 +79,9 @@ ckr:co4 a ckg:Cooperation ; ckg:partner ckr:c2 , ckr:s1 .
 ckr:zh a ckg:Firm ; skos:prefLabel "只有中文"@zh .
 ckr:rz a ckg:SupplyRelation ; ckg:supplier ckr:zh ; ckg:customer ckr:far .
 ckr:proj a ckg:Project ; skos:prefLabel "Project"@en ; ckg:investor ckr:f , ckr:zh ; ckg:product ckp:aluminium-strip ;
-    ckg:status ckg:planned ; ckg:year "2024" ; ckg:locatedIn ckr:park ; ckg:inCluster ckr:cl ;
+    ckg:lifecycle ckr:proj-announced ; ckg:locatedIn ckr:park ; ckg:inCluster ckr:cl ;
     ckg:investment [ a ckg:Quantity ; qudt:numericValue 1.0e9 ; qudt:unit unit:CCY_CNY ] ; prov:wasDerivedFrom ckr:ev3 .
+ckr:proj-announced a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:announced ; ckg:date "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .
 ckr:proj2 a ckg:Project ; skos:prefLabel "Uni project"@en ; ckg:investor ckr:uni2 .
 """
 
