@@ -51,7 +51,7 @@ from kg.network.reads import (
     read_relation_extras,
     read_types,
 )
-from kg.network.time import PRESENCE, network_as_of, read_counted, read_lifecycles, spell
+from kg.network.time import PRESENCE, network_as_of, read_counted, read_figure_dates, read_lifecycles, spell, up_to
 from kg.rdf.graph import select
 from kg.utils.memory import gc_paused
 from kg.vocab.namespaces import CKG_NS, last_segment
@@ -123,12 +123,13 @@ def supply_network(graph, *, cluster: str | None = None, evidence: bool = True, 
         keep = cluster_members(graph, cluster_iri)
 
     with gc_paused(keep_old=True):
-        G = _project(graph, evidence, keep, cluster_iri)
+        G = _project(graph, evidence, keep, cluster_iri, as_of)
     return G if as_of is None else network_as_of(G, as_of)
 
 
-def _project(graph, evidence: bool, keep: set[str] | None, cluster_iri: str | None):
-    """The body of :func:`supply_network`; what it reads is freed when it returns."""
+def _project(graph, evidence: bool, keep: set[str] | None, cluster_iri: str | None, as_of: int | None = None):
+    """The body of :func:`supply_network`; what it reads is freed when it returns. With ``as_of``,
+    capacities and output values dated later (``ckg:asOf``) do not count."""
     import networkx as nx
 
     hash_joins = type(getattr(graph, "store", None)).__name__ == "OxigraphStore"
@@ -137,6 +138,8 @@ def _project(graph, evidence: bool, keep: set[str] | None, cluster_iri: str | No
     quotes = read_evidence(graph, hash_joins) if evidence else None
     extras = read_relation_extras(graph, hash_joins, links)
     raw = read_node_rows(graph, hash_joins)
+    if as_of is not None:
+        _drop_later_figures(raw, read_figure_dates(graph), as_of)
     agents = typed_agents | {n for row in links.values() for n in row[1:3]}
     for suppliers, customers, *_ in merged.values():
         agents.update(suppliers, customers)
@@ -195,6 +198,16 @@ def _nodes(raw: dict[str, dict], kinds: dict[str, str], agents: set[str]) -> dic
             "weight": member_count if member_count is not None else 1,
         }
     return out
+
+
+def _drop_later_figures(raw: dict[str, dict], dates: dict[str, str], year: int) -> None:
+    """Remove from ``raw`` the capacities and output values dated after ``year``."""
+    for d in raw.values():
+        for key in ("capacity", "outputValue"):
+            figures = d.get(key)
+            if figures:
+                for q in [q for q in figures if not up_to(dates.get(q), year)]:
+                    del figures[q]
 
 
 def _add_dates(nodes: dict[str, dict], lifecycles: dict, counted: dict[str, str]) -> None:

@@ -141,6 +141,8 @@ SELECT ?n ?stage ?date ?wording ?product WHERE {
 
 _COUNTED_QUERY = "SELECT ?n ?date WHERE { ?n a ckg:FirmCohort ; ckg:asOf ?date }"
 
+_FIGURES_QUERY = "SELECT ?q ?date WHERE { ?q a ckg:Quantity ; ckg:asOf ?date }"
+
 
 def read_lifecycles(graph) -> dict[str, list[Stage]]:
     """Every subject's lifecycle events, sorted (one query)."""
@@ -154,6 +156,11 @@ def read_lifecycles(graph) -> dict[str, list[Stage]]:
 def read_counted(graph) -> dict[str, str]:
     """Cohort IRI -> the date its count holds at (``ckg:asOf``), for cohorts that have one."""
     return {n: date for n, date in select(graph, _COUNTED_QUERY)}
+
+
+def read_figure_dates(graph) -> dict[str, str]:
+    """Quantity IRI -> the date its figure holds at (``ckg:asOf``), for quantities that have one."""
+    return {q: date for q, date in select(graph, _FIGURES_QUERY)}
 
 
 @dataclass

@@ -28,6 +28,8 @@ DATA = """
 @prefix ckp:  <https://w3id.org/cluster-kg/product/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+@prefix qudt: <http://qudt.org/schema/qudt/> .
+@prefix unit: <http://qudt.org/vocab/unit/> .
 @prefix ex:   <http://example.org/> .
 
 ex:smelter a ckg:Firm ; skos:prefLabel "Smelter"@en ; ckg:lifecycle ex:lc1 .
@@ -38,7 +40,9 @@ ex:lc2 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:landed ; ckg:date "2011-05"
 ex:lc3 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:inOperation ; ckg:dateWording "this year" .
 ex:trader a ckg:Firm ; skos:prefLabel "Trader"@en ; ckg:lifecycle ex:lc4 .
 ex:lc4 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:closed ; ckg:date "2015"^^xsd:gYear .
-ex:caster a ckg:Firm ; skos:prefLabel "Caster"@en .
+ex:caster a ckg:Firm ; skos:prefLabel "Caster"@en ; ckg:outputValue ex:ov1 , ex:ov2 .
+ex:ov1 a ckg:Quantity ; qudt:numericValue 5.0e8 ; qudt:unit unit:CCY_CNY ; ckg:asOf "2012"^^xsd:gYear .
+ex:ov2 a ckg:Quantity ; qudt:numericValue 9.0e8 ; qudt:unit unit:CCY_CNY ; ckg:asOf "2020"^^xsd:gYear .
 ex:cohort a ckg:FirmCohort ; skos:prefLabel "Forty firms"@en ; ckg:memberCount 40 ; ckg:asOf "2020"^^xsd:gYear .
 ex:r1 a ckg:SupplyRelation ; ckg:supplier ex:smelter ; ckg:customer ex:mill .
 ex:r2 a ckg:SupplyRelation ; ckg:supplier ex:smelter ; ckg:customer ex:cohort .
@@ -83,6 +87,13 @@ def test_network_as_of(graph, year, present, left):
     note = G.graph["as_of"]
     assert sorted(label for _, label, _ in note.left_out) == left
     assert note.links == G.number_of_edges()
+
+
+def test_figures_dated_later_do_not_count(graph):
+    # the caster's output value: 0.5 billion as of 2012, 0.9 billion as of 2020 (the largest counts)
+    assert supply_network(graph).nodes[EX + "caster"]["output_value"] == 9.0e8
+    assert supply_network(graph, as_of=2019).nodes[EX + "caster"]["output_value"] == 5.0e8
+    assert supply_network(graph, as_of=2011).nodes[EX + "caster"]["output_value"] is None
 
 
 def test_what_the_network_as_of_2012_keeps_and_says(graph):
