@@ -97,16 +97,39 @@ def test_weiqiao_supplies_the_zouping_firms(graph):
 def test_inferred_facts_name_their_rule(graph):
     rows = run_query(graph, _canned("inferred-facts")).rows
     assert sorted((str(r[0]).rsplit("/", 1)[1], str(r[2]).rsplit("/", 1)[1]) for r in rows) == [
+        ("lc-project-guangyuan-electrolytic-aluminium-1-in-operation", "rule-gradual-production"),
+        ("lc-project-guangyuan-electrolytic-aluminium-2-in-operation", "rule-gradual-production"),
+        ("qty-suixi-aluminium-based-metal-materials-base-enterprise-count-aluminium-related-2016", "rule-count-minus-increase"),
+        ("qty-suixi-aluminium-based-metal-materials-base-enterprise-count-high-tech-2016", "rule-count-minus-increase"),
+        ("qty-suixi-aluminium-based-metal-materials-base-enterprise-count-regulated-2016", "rule-count-minus-increase"),
+        ("stmt-anhui-in-china", "rule-place-name-order"),
+        ("stmt-coastal-industrial-base-in-yingkou", "rule-place-in-city-account"),
+        ("stmt-dashiqiao-in-yingkou", "rule-place-in-city-account"),
         ("stmt-derived-overlaps-binzhou-deep-processing", "rule-same-industry-cohorts"),
         ("stmt-derived-overlaps-zouping-deep-processing", "rule-same-industry-cohorts"),
-        ("stmt-innovation-metal-group", "rule-shared-trade-name"),
+        ("stmt-guangyuan-zhongfu-in-guangyuan", "rule-city-named-firm"),
+        ("stmt-huaibei-in-anhui", "rule-place-name-order"),
+        ("stmt-innovation-group-in-binzhou", "rule-city-article-example"),
         ("stmt-innovation-metal-in-zouping", "rule-speaker-county"),
-        ("stmt-innovation-metal-zouping-deep-processing", "rule-speaker-county"),
+        ("stmt-innovation-metal-zouping-deep-processing", "rule-county-deep-processor"),
+        ("stmt-liaoning-zhongwang-aluminum-formwork-manufacturing-formwork", "rule-product-in-firm-name"),
+        ("stmt-liaoning-zhongwang-aluminum-formwork-manufacturing-in-yingkou", "rule-established-to-build"),
+        ("stmt-liaoning-zhongwang-automobile-manufacturing-in-yingkou", "rule-established-to-build"),
         ("stmt-park-firms-in-zouping-deep-processing", "rule-park-cohort"),
+        ("stmt-project-guangyuan-guizhou-zhenghe-investor", "rule-project-named-by-firm"),
+        ("stmt-project-guangyuan-hubei-shimei-investor", "rule-project-named-by-firm"),
+        ("stmt-project-guangyuan-hubei-xinrong-investor", "rule-project-named-by-firm"),
+        ("stmt-project-guangyuan-zhengzhou-yingkai-investor", "rule-project-named-by-firm"),
+        ("stmt-suixi-base-among-county-aluminium", "rule-park-cohort"),
         ("stmt-suixi-high-tech-among-aluminium-related", "rule-base-enterprise-counts"),
+        ("stmt-suixi-in-huaibei", "rule-place-name-order"),
         ("stmt-suixi-regulated-among-aluminium-related", "rule-base-enterprise-counts"),
-        ("stmt-suixi-supported-overlaps-aluminium-related", "rule-supported-enterprises"),
+        ("stmt-suixi-supported-overlaps-county-aluminium", "rule-supported-enterprises"),
+        ("stmt-taiyi-metal-in-binzhou", "rule-city-article-example"),
         ("stmt-weiqiao-ae-group", "rule-shared-trade-name"),
+        ("stmt-yingkou-zhongwang-aluminum-in-yingkou", "rule-established-to-build"),
+        ("stmt-yuhang-in-binzhou", "rule-city-article-example"),
+        ("stmt-zhongwang-yingkou-high-precision-aluminum-in-yingkou", "rule-established-to-build"),
         ("stmt-zouping-overlaps-binzhou-deep-processing", "rule-same-industry-cohorts"),
         ("supply-weiqiao-innovation-metal", "rule-county-supplier"),
     ]
@@ -196,7 +219,9 @@ COHORT_LINKS = {
         ["more than 90 aluminum-related enterprises, 60 regulated enterprises"],
     ("suixi-high-tech-aluminium-enterprises", "subCohortOf", "suixi-aluminium-related-enterprises"):
         ["60 regulated enterprises, and 23 high-tech enterprises in the Suixi Aluminum-based Metal Materials Base"],
-    ("suixi-supported-enterprises", "overlapsWith", "suixi-aluminium-related-enterprises"):
+    ("suixi-aluminium-related-enterprises", "subCohortOf", "suixi-aluminium-enterprises"):
+        ["more than 90 aluminum-related enterprises", "Suixi has a complete range of secondary aluminum"],
+    ("suixi-supported-enterprises", "overlapsWith", "suixi-aluminium-enterprises"):
         ["a total of 25 enterprises were supported", "For the aluminum industry chain"],
 }
 
