@@ -103,5 +103,5 @@ def select(graph, text: str) -> Iterator[list[str | None]]:
 
 def count_triples(graph) -> int:
     """Number of triples, counted by SPARQL (``len()`` on oxrdflib walks every triple)."""
-    row = next(iter(graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
-    return int(row[0])
+    rows = list(graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))  # read to the end: no cycle keeps the
+    return int(rows[0][0])  # answer for the collector to free on another thread (pyoxigraph refuses that)

@@ -23,7 +23,7 @@ from kg.validation.violations import (
 
 def validate_sparql(data_graph, shapes: Graph) -> list[Violation]:
     queries = shape_queries(shapes)
-    store = _oxigraph_of(data_graph)
+    store = oxigraph_of(data_graph)
 
     def run(q: ShapeQuery) -> list[tuple[ShapeQuery, dict]]:
         solutions = store.query(q.query)
@@ -74,7 +74,7 @@ def _fill(message: str, bound: dict) -> str:
     return re.sub(r"\{[?$](\w+)\}", value, str(message))
 
 
-def _oxigraph_of(graph):
+def oxigraph_of(graph):
     """The pyoxigraph Store behind ``graph``, or a copy of ``graph`` in a new one."""
     store = oxigraph_store(graph)
     if store is None:

@@ -4,12 +4,17 @@ The sparql engine compiles each constraint of the shapes into one SPARQL SELECT
 run in Oxigraph. It must give exactly the Violations pyshacl gives: on every bad
 record of test_validate.py, on a generated graph before and after damaging it,
 and on small shapes that use SHACL features ontology/shapes.ttl does not. The
-two differ only on ill-formed literals (test_ill_formed_literals).
+two differ only on ill-formed literals (test_ill_formed_literals) and in how the
+value of a result is written for a double or a date with a time zone
+(test_values_that_rdflib_rewrites).
 """
 
 from __future__ import annotations
 
+import gc
 import re
+import sys
+import threading
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -26,6 +31,7 @@ from kg.vocab.files import SHAPES_FILE
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 EX = "http://example.org/"
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 SHAPES_HEADER = """\
 @prefix sh:  <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -189,6 +195,94 @@ def test_at_least_one_value_and_disjoint_values_as_pyshacl_sees_them(tmp_path):
         ("ex:ghost", None, "has"),
         ("ex:ghost", None, "inv"),
     ]
+
+
+def test_the_constructs_of_the_time_shapes_as_pyshacl_sees_them(tmp_path):
+    """sh:in of strings, sh:hasValue of a string, sh:or of datatypes, sh:minInclusive,
+    sh:not with sh:class, an inverse path with sh:minCount: on the values where engines could part.
+
+    In RDF 1.1 "award" and "award"^^xsd:string are one term: both engines take the
+    second for a member of ( "ranking" "award" ) and for sh:hasValue "award"; "award"@en is neither.
+    """
+    shapes = shapes_graph("""
+        ex:kind sh:targetSubjectsOf ex:kind ; sh:path ex:kind ; sh:in ( "ranking" "award" ) ; sh:message "kind" .
+        ex:award sh:targetNode ex:k1 ; sh:path ex:kind ; sh:hasValue "award" ; sh:message "award" .
+        ex:date sh:targetSubjectsOf ex:date ; sh:path ex:date ; sh:maxCount 1 ;
+            sh:or ( [ sh:datatype xsd:gYear ] [ sh:datatype xsd:gYearMonth ] [ sh:datatype xsd:date ] ) ;
+            sh:message "date" .
+        ex:rank sh:targetSubjectsOf ex:rank ; sh:path ex:rank ; sh:datatype xsd:integer ; sh:minInclusive 1 ;
+            sh:message "rank" .
+        ex:goal sh:targetClass ex:Goal ; sh:not [ sh:class ex:Project ] ; sh:message "goal" .
+        ex:event sh:targetClass ex:Event ; sh:path [ sh:inversePath ex:lifecycle ] ; sh:minCount 1 ;
+            sh:message "event" .
+    """)
+    graph = data_graph(tmp_path, """
+        ex:k1 ex:kind "ranking" , "award"^^xsd:string , "award"@en , "prize" , ex:ranking .
+        ex:d1 ex:date "2018"^^xsd:gYear . ex:d2 ex:date "2018-09"^^xsd:gYearMonth . ex:d3 ex:date "2018-09-01"^^xsd:date .
+        ex:d4 ex:date "2018"^^xsd:integer . ex:d5 ex:date "2018" . ex:d6 ex:date "2018-02-30"^^xsd:date .
+        ex:d7 ex:date "2018"^^xsd:gYear , "2019-01"^^xsd:gYearMonth . ex:d8 ex:date ex:y2018 .
+        ex:r1 ex:rank 1 . ex:r2 ex:rank 0 . ex:r3 ex:rank "1" . ex:r4 ex:rank 1.5 . ex:r5 ex:rank "x"^^xsd:integer .
+        ex:Plant rdfs:subClassOf ex:Project .
+        ex:g1 a ex:Goal . ex:g2 a ex:Goal , ex:Project . ex:g3 a ex:Goal , ex:Plant .
+        ex:e1 a ex:Event . ex:firm ex:lifecycle ex:e1 . ex:e2 a ex:Event ; ex:lifecycle ex:e2 .
+    """)
+    assert [(short(v.focus), short(v.path), short(v.value), v.message) for v in both(graph, shapes)] == [
+        ("ex:d4", "<ex:date>", "2018", "date"),
+        ("ex:d5", "<ex:date>", "2018", "date"),
+        ("ex:d6", "<ex:date>", "2018-02-30", "date"),  # no 30 February
+        ("ex:d7", "<ex:date>", None, "date"),
+        ("ex:d8", "<ex:date>", "ex:y2018", "date"),
+        ("ex:g2", None, "ex:g2", "goal"),
+        ("ex:g3", None, "ex:g3", "goal"),  # a Plant is a Project
+        ("ex:k1", "<ex:kind>", "award", "kind"),  # "award"@en
+        ("ex:k1", "<ex:kind>", "ex:ranking", "kind"),
+        ("ex:k1", "<ex:kind>", "prize", "kind"),
+        ("ex:r2", "<ex:rank>", "0", "rank"),
+        ("ex:r3", "<ex:rank>", "1", "rank"),  # a string: not an integer, and not >= 1
+        ("ex:r4", "<ex:rank>", "1.5", "rank"),
+        ("ex:r5", "<ex:rank>", "x", "rank"),
+    ]  # ex:e2 is its own lifecycle, so something has it as one
+
+
+def test_strings_of_a_graph_outside_oxigraph():
+    """A plain rdflib graph keeps "award" and "award"^^xsd:string apart; both engines read it as Oxigraph does."""
+    graph = Graph()
+    for name, value in (("a", Literal("award")), ("b", Literal("award", datatype=XSD_STRING)), ("c", Literal("prize"))):
+        graph.add((URIRef(EX + name), URIRef(EX + "kind"), value))
+    shapes = shapes_graph('ex:s sh:targetSubjectsOf ex:kind ; sh:path ex:kind ; sh:in ( "award" ) ; sh:message "m" .')
+    assert [(short(v.focus), v.value) for v in both(graph, shapes)] == [("ex:c", "prize")]
+
+
+def test_values_that_rdflib_rewrites(tmp_path):
+    """The same results; but pyshacl writes a value as rdflib normalises it (a double in Python's
+    notation, a date without its time zone), the sparql engine as Oxigraph keeps it."""
+    shapes = shapes_graph(
+        'ex:int sh:targetSubjectsOf ex:int ; sh:path ex:int ; sh:datatype xsd:integer ; sh:message "int" .'
+    )
+    graph = data_graph(tmp_path, 'ex:a ex:int 1.2e6 , "2018-09-01+08:00"^^xsd:date , 2.5 .')
+    found = [v.value for v in validate(graph, shapes=shapes)]
+    reference = [v.value for v in validate_pyshacl(graph, shapes=shapes)]
+    assert found == ["1200000", "2.5", "2018-09-01+08:00"]
+    assert reference == ["1200000.0", "2.5", "2018-09-01"]
+
+
+def test_pyshacl_leaves_no_query_for_another_thread_to_drop(tmp_path):
+    """pyshacl runs on the main thread, the sparql engine's queries on worker threads. A query
+    answer that pyoxigraph made on one thread cannot be freed on another: none may be left
+    in a reference cycle for the garbage collector to free later, wherever it then runs."""
+    graph = data_graph(tmp_path, 'ex:a ex:name "A" .')
+    shapes = shapes_graph('ex:s sh:targetSubjectsOf ex:name ; sh:path ex:name ; sh:minLength 2 ; sh:message "m" .')
+    gc.collect()
+    assert [v.value for v in validate_pyshacl(graph, shapes=shapes)] == ["A"]
+    errors = []
+    hook, sys.unraisablehook = sys.unraisablehook, errors.append
+    try:
+        collector = threading.Thread(target=gc.collect)
+        collector.start()
+        collector.join()
+    finally:
+        sys.unraisablehook = hook
+    assert [str(e.exc_value) for e in errors] == []
 
 
 def test_a_graph_outside_oxigraph_is_copied_and_keeps_its_blank_nodes():
