@@ -28,9 +28,10 @@ def info_rows(summary: dict) -> list[dict]:
 
 
 def find_rows(found) -> list[dict]:
-    """`kg find`'s rows from (match, cluster label) pairs, best first."""
+    """`kg find`'s rows from (match, cluster label) pairs, best first; ``via`` names the label's
+    property (prefLabel, altLabel, or hiddenLabel: a name the articles do not print)."""
     return [
-        {"rank": i, "name": m.label, "kind": m.kind, "cluster": cluster, "matched": m.matched,
+        {"rank": i, "name": m.label, "kind": m.kind, "cluster": cluster, "matched": m.matched, "via": m.via,
          "score": m.score, "iri": m.iri}
         for i, (m, cluster) in enumerate(found, 1)
     ]

@@ -1,5 +1,6 @@
-"""Names to IRIs for the commands: an exact name from the analysis index, else the similarity
-search of :mod:`kg.lookup.names` over every name in the graph."""
+"""Names to IRIs for the commands: an exact name from the analysis index, else the word-by-word
+search of :mod:`kg.lookup.names` over every name in the graph (preferred, alternative and hidden
+labels)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ def resolve_name(name: str, kinds=None, *, graph=None, index: AnalysisIndex | No
     With ``index`` (the analysis index of a store generation), an exact name (after
     :func:`kg.lookup.names.normalise`) or an IRI is looked up there first, in milliseconds;
     several exact matches raise :class:`kg.errors.AmbiguousName`, an IRI it does not hold
-    :class:`kg.errors.UnknownName`. Otherwise the similarity search of
-    :func:`kg.lookup.names.resolve` reads every name in ``graph`` (errors list candidates);
+    :class:`kg.errors.UnknownName`. Otherwise the search of :func:`kg.lookup.names.resolve`
+    reads every name in ``graph`` (the one exact match, else the one strong match; errors list
+    candidates, best first; a place named with its administrative suffix, 邹平市, is exact
+    only there);
     ``graph`` may be a function returning the graph, called only then (an exact name then
     opens no rdflib graph). Give the graph of the generation the index belongs to.
 

@@ -42,39 +42,59 @@ class CKG(DefinedNamespace):
     Evidence: URIRef
     Firm: URIRef
     FirmCohort: URIRef
+    GovernmentBody: URIRef
     IndustrialCluster: URIRef
     IndustrialPark: URIRef
     InferenceRule: URIRef
+    LifecycleEvent: URIRef
+    LifecycleStage: URIRef
+    LifecycleStageScheme: URIRef
     Organization: URIRef
+    Person: URIRef
     Place: URIRef
     Product: URIRef
     Project: URIRef
-    ProjectStatus: URIRef
-    ProjectStatusScheme: URIRef
     Province: URIRef
     Quantity: URIRef
+    Recognition: URIRef
     Region: URIRef
     ResearchInstitution: URIRef
     Stage: URIRef
     SupplyRelation: URIRef
-    # project statuses
-    planned: URIRef
+    Target: URIRef
+    # lifecycle stages
+    announced: URIRef
+    signed: URIRef
+    landed: URIRef
     underConstruction: URIRef
+    trialProduction: URIRef
     inOperation: URIRef
-    target: URIRef
+    closed: URIRef
+    founded: URIRef
+    enteredIndustry: URIRef
+    startedProducing: URIRef
     # object properties
+    addedValuePerTonne: URIRef
+    affiliation: URIRef
+    attractedTo: URIRef
     capacity: URIRef
     clusterRegion: URIRef
+    costSavingPerTonne: URIRef
     customer: URIRef
+    digitalisationRate: URIRef
+    enterpriseCount: URIRef
     essentialFeedstockFor: URIRef
     feedstockFor: URIRef
     irrelevantInputFor: URIRef
     floorArea: URIRef
+    grantedBy: URIRef
     headquarteredIn: URIRef
     inCluster: URIRef
     inferenceRule: URIRef
     investment: URIRef
     investor: URIRef
+    lifecycle: URIRef
+    lifecycleStage: URIRef
     locatedIn: URIRef
     marketShare: URIRef
     memberOf: URIRef
@@ -82,29 +102,41 @@ class CKG(DefinedNamespace):
     organizer: URIRef
     output: URIRef
     outputValue: URIRef
+    outputValueIncrease: URIRef
     parentOrganization: URIRef
     partOf: URIRef
+    participant: URIRef
     partner: URIRef
     produces: URIRef
     product: URIRef
+    rdIntensity: URIRef
+    recognitionOf: URIRef
+    setBy: URIRef
     stage: URIRef
-    status: URIRef
     subsidiary: URIRef
     supplier: URIRef
     suppliesTo: URIRef
+    targetFor: URIRef
     volume: URIRef
     # data properties
+    asOf: URIRef
     bound: URIRef
     cooperationKind: URIRef
+    date: URIRef
+    dateWording: URIRef
     inferred: URIRef
+    lifecycleOrder: URIRef
     memberCount: URIRef
     note: URIRef
     originalWording: URIRef
     period: URIRef
+    rank: URIRef
+    recognitionKind: URIRef
+    role: URIRef
     share: URIRef
     shareWording: URIRef
     stageOrder: URIRef
-    year: URIRef
+    targetYear: URIRef
 
 
 CKP = Namespace(CKP_NS)

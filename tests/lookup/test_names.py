@@ -55,9 +55,15 @@ def test_ambiguous_lists_candidates(graph):
 
 
 def test_unknown_suggests_closest(graph):
+    # "aluminim" is "aluminium" misspelt (ratio 16/17): a weak match, suggested, never taken;
+    # "Acme Foil" and "ACME alu" cover only half of the name and are not listed
     with pytest.raises(UnknownName) as e:
-        resolve(graph, "Acme Aluminum")
-    assert e.value.suggestions[0] == "Acme Aluminium Co., Ltd."
+        resolve(graph, "Acme Aluminim")
+    assert e.value.suggestions == ["Acme Aluminium Co., Ltd."]
+
+
+def test_aluminum_and_aluminium_are_one_word(graph):
+    assert resolve(graph, "Acme Aluminum").iri.endswith("/a")
 
 
 def test_kinds_filter(graph):

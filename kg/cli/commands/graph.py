@@ -38,7 +38,9 @@ def info(obj: Context, fmt):
 def find(obj: Context, name, limit, fmt):
     """Find entities by name or alias (English or Chinese), best match first.
 
-    Case, punctuation and suffixes such as "Co., Ltd." are ignored.
+    Case, punctuation and suffixes such as "Co., Ltd." are ignored; hidden labels (names the
+    articles do not print, such as "Sunac" or "USTB") count like any label, and the via column
+    says which kind of label matched; a place or "group" word alone never makes a match.
 
     Example: kg find "weiqiao venture group"
     """
