@@ -288,9 +288,9 @@ class Comparer:
             return 0.0
         if norm == self.norm or norm.replace(" ", "") == self.norm.replace(" ", ""):
             return EXACT_SCORE
-        if place:
-            bare = without_administrative_suffix(norm)
-            if bare in self.places and bare == without_administrative_suffix(self.norm):
+        if place:  # 邹平市 = 邹平 and "Zouping City" = "Zouping", but "Metal County" is not "Metal City"
+            bare, typed = without_administrative_suffix(norm), without_administrative_suffix(self.norm)
+            if bare in self.places and bare == typed and (bare == norm or typed == self.norm):
                 return EXACT_SCORE
         if not self._may_match(norm):
             return 0.0

@@ -225,3 +225,17 @@ def test_commands_resolve_hidden_labels_through_the_index_and_suffixes_through_t
     # "邹平县" is no label: the index has no exact name, the search finds the place without its suffix
     assert resolve_name("邹平县", graph=graph, index=index).iri.endswith("/zouping")
     assert opened == [True]
+
+
+def test_a_place_with_another_administrative_suffix_is_another_place():
+    from rdflib import Graph
+
+    g = Graph().parse(format="turtle", data="""@prefix ckg: <https://w3id.org/cluster-kg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <http://example.org/> .
+ex:city a ckg:City ; skos:prefLabel "Metal City"@en .
+ex:county a ckg:County ; skos:prefLabel "Metal County"@en .
+ex:bare a ckg:County ; skos:prefLabel "Zouping"@en .""")
+    assert [(m.label, m.score) for m in find(g, "Metal County")][0] == ("Metal County", 1.0)
+    assert resolve(g, "Metal City").label == "Metal City"
+    assert [(m.label, m.score) for m in find(g, "Zouping County")] == [("Zouping", 1.0)]
