@@ -129,3 +129,22 @@ def test_as_of_is_a_year(data):
     result = run_on(data, "risk", "--as-of", "soon")
     assert result.exit_code == 2
     assert "'soon' is not a valid integer" in result.output
+
+
+def test_planned_vs_in_operation_query(data):
+    def rows(*param):
+        out = run_on(data, "query", "--name", "planned-vs-in-operation", *param, "--format", "json")
+        assert out.exit_code == 0, out.output
+        return [(r["state"], r["project"], r["stage"], r["date"]) for r in json.loads(out.stdout)]
+
+    assert rows() == [("in operation", "Rolling project", "in operation", "2014-06")]
+    assert rows("--param", "asOf=2013") == [("planned", "Rolling project", "signed", "2012")]
+    assert rows("--param", "asOf=2011") == []  # not signed yet
+
+
+def test_targets_query_lists_goals_not_projects(data):
+    out = run_on(data, "query", "--name", "targets", "--format", "json")
+    assert [(r["target"], r["year"], r["goal"], r["measure"], r["value"]) for r in json.loads(out.stdout)] == [
+        ("Cluster goal for 2025", "2025", "double the output", "capacity", 2000000.0)]
+    capacity = run_on(data, "query", "--name", "projects-by-capacity", "--format", "json")
+    assert [r["project"] for r in json.loads(capacity.stdout)] == ["Rolling project"]

@@ -130,11 +130,14 @@ def test_bundled_data_kinds_and_cohorts():
     zouping = G.edges[ckr + "weiqiao-group", ckr + "cohort-zouping-deep-processing"]["relations"]
     assert [(r["share"], r["share_wording"]) for r in zouping] == [(None, None), (None, None)]
     assert G.nodes[ckr + "innovation-metal"]["part_of"] == [ckr + "cohort-zouping-deep-processing"]
+    # regulated ⊂ the base's aluminium-related ⊂ the county's aluminium enterprises (nesting is transitive)
     assert G.nodes[ckr + "suixi-regulated-aluminium-enterprises"]["part_of"] == [
-        ckr + "suixi-aluminium-related-enterprises"]
+        ckr + "suixi-aluminium-enterprises", ckr + "suixi-aluminium-related-enterprises"]
     assert G.nodes[ckr + "cohort-zouping-deep-processing"]["overlaps"] == [
         ckr + "cohort-binzhou-deep-processing", ckr + "cohort-binzhou-weiqiao-derived",
         ckr + "cohort-zouping-park-firms"]
+    # the supported firms overlap the county's aluminium enterprises, not the base's (issue 14 audit)
     assert G.nodes[ckr + "suixi-aluminium-related-enterprises"]["overlaps"] == [
-        ckr + "suixi-high-tech-aluminium-enterprises", ckr + "suixi-regulated-aluminium-enterprises",
-        ckr + "suixi-supported-enterprises"]
+        ckr + "suixi-aluminium-enterprises", ckr + "suixi-high-tech-aluminium-enterprises",
+        ckr + "suixi-regulated-aluminium-enterprises"]
+    assert G.nodes[ckr + "suixi-supported-enterprises"]["overlaps"] == [ckr + "suixi-aluminium-enterprises"]
