@@ -1,15 +1,17 @@
 """Issue 12 on the bundled data: the ranking, the cohorts, the sole-supplier claims and the scope.
 
-The figures are worked out by hand from data/*.ttl:
+The figures are worked out by hand from data/*.ttl (as audited in issue 14):
 
 - Output weights are in yuan (two nodes state an output value): Guangyuan Zhongfu 4e9 and
   the Yingkou cohort of 36 firms 22.99e9, i.e. 22.99e9 / 36 per firm. Every other firm weighs
   the median of the two per-firm figures, m = (4e9 + 22.99e9 / 36) / 2; a cohort its count × m.
-- The network: the members of the four clusters and their direct partners, 43 nodes: 33 that
-  are not cohorts (32 of weight m, Zhongfu 4e9) and 10 cohorts. Overlapping cohorts count once,
-  as their largest: Binzhou 60 + 60 + 12 + 1 (the Zouping cohort, size not stated) counts 60;
-  Suixi 90 + 60 + 23 + 25 counts 90; the 2 financing-guarantee firms count 2; the Yingkou
-  cohort its stated 22.99e9. Total = (32 + 60 + 90 + 2) m + 4e9 + 22.99e9.
+- The network: the members of the four clusters and their direct partners, 41 nodes: 30 that
+  are not cohorts (29 of weight m, Zhongfu 4e9; CITIC Dicastal, BAIC and AVIC were "attracted to"
+  Binzhou, not placed in it, so they are no longer members) and 11 cohorts. Overlapping cohorts
+  count once, as their largest: Binzhou 60 + 60 + 12 + 1 (the Zouping cohort, size not stated)
+  counts 60; Suixi 1 (the county's aluminium enterprises, size not stated) + 90 + 60 + 23 + 25
+  counts 90; the 2 financing-guarantee firms count 2; the Yingkou cohort its stated 22.99e9.
+  Total = (29 + 60 + 90 + 2) m + 4e9 + 22.99e9.
 - Weiqiao fails, "stated" bound: the 60+ derived enterprises get their raw material
   "basically" from it (share 1, about) and lose everything; they count 60 × 60 / 133 (their
   share of the Binzhou overlap). The Zouping cohort and Innovation Metal state no share: they
@@ -27,10 +29,10 @@ import pytest
 from conftest import ROOT, run
 
 M = (4e9 + 22.99e9 / 36) / 2
-TOTAL = (32 + 60 + 90 + 2) * M + 4e9 + 22.99e9
+TOTAL = (29 + 60 + 90 + 2) * M + 4e9 + 22.99e9
 WEIQIAO_STATED = (1 + 60 * 60 / 133) * M / TOTAL
 WEIQIAO_NAMED = (1 + 60 * 60 / 133 + 60 / 133 + 1) * M / TOTAL
-SCOPE = "all loaded clusters (43 nodes: members of every cluster and their direct partners)"
+SCOPE = "all loaded clusters (41 nodes: members of every cluster and their direct partners)"
 
 
 def rows(runner, *args) -> list[dict]:
@@ -60,7 +62,7 @@ def test_no_cohort_is_ranked_even_with_all(runner):
     ranked = rows(runner, "risk", "--all", "--bound", "named", "--top", "100")
     assert ranked and {r["kind"] for r in ranked} <= {"firm", "group"}
     result = run(runner, "risk", "--all")
-    assert "Note: 10 cohorts (aggregates of firms, not firms) not ranked" in result.output
+    assert "Note: 11 cohorts (aggregates of firms, not firms) not ranked" in result.output
 
 
 def test_a_cohort_card_says_it_is_not_ranked(runner):
