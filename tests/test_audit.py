@@ -11,7 +11,7 @@ from kg.vocab.files import DATA_DIR
 PROV = Namespace("http://www.w3.org/ns/prov#")
 CKR = "https://w3id.org/cluster-kg/id/"
 AUDIT = (DATA_DIR / "AUDIT.md").read_text(encoding="utf-8")
-ROW = re.compile(r"^\|(?: [a-z]+\.ttl \|)? (ckr:[^\s|]+) \| ([^|]+?) \|", re.M)
+ROW = re.compile(r"^\|(?: [a-z]+\.ttl \|)? (ckr:[^\s|]+) \| ([^|]+?) \|", re.MULTILINE)
 VERDICT = re.compile(r"^(?:(?:supported|corrected|inferred|removed|added)\b|—)")
 """A verdict; "—" marks the row of a node that replaces a corrected one (the corrected row names it)."""
 
@@ -34,7 +34,7 @@ def test_the_summary_adds_up():
     n, s, c, i, r, a, t, h0, h1 = (int(x.strip(" *")) for x in table.split("|"))
     assert s + c + i + r == n == 173
     assert (round(100 * s / n, 1), round(100 * h0 / t, 1), round(100 * h1 / t, 1)) == (61.3, 49.2, 73.8)
-    per_file = re.findall(r"^\| \w+\.ttl[^|]*\|((?: [0-9–]+ \|){9})", AUDIT, re.M)
+    per_file = re.findall(r"^\| \w+\.ttl[^|]*\|((?: [0-9–]+ \|){9})", AUDIT, re.MULTILINE)
     columns = list(zip(*[[int(x) if x.strip() not in ("–", "") else 0 for x in row.split("|")[:-1]]
                          for row in per_file]))
     assert [sum(col) for col in columns] == [n, s, c, i, r, a, t, h0, h1]

@@ -68,7 +68,7 @@ from kg.network.arrays import (
     input_groups,
     supply_table,
 )
-from kg.network.project import states_exclusive_supply
+from kg.network.model import states_exclusive_supply
 from kg.utils.arrays import concat_ranges, segment_sums
 from kg.utils.memory import gc_paused
 from kg.vocab.namespaces import last_segment

@@ -34,14 +34,11 @@ from __future__ import annotations
 
 from kg.lookup.clusters import cluster_members, resolve_cluster
 from kg.network.model import (
-    EXCLUSIVE_WORDINGS,
     QUOTE_SEPARATOR,
     SUPPLIES,
     as_bool,
     as_float,
     pick_label,
-    stated_share,
-    states_exclusive_supply,
 )
 from kg.network.reads import (
     GROUPS_QUERY,
@@ -51,7 +48,15 @@ from kg.network.reads import (
     read_relation_extras,
     read_types,
 )
-from kg.network.time import PRESENCE, network_as_of, read_counted, read_figure_dates, read_lifecycles, spell, up_to
+from kg.network.time import (
+    PRESENCE,
+    network_as_of,
+    read_counted,
+    read_figure_dates,
+    read_lifecycles,
+    spell,
+    up_to,
+)
 from kg.rdf.graph import select
 from kg.utils.memory import gc_paused
 from kg.vocab.namespaces import CKG_NS, last_segment

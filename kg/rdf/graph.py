@@ -36,7 +36,7 @@ def open_graph(
     ontology: bool = True,
     store: str | os.PathLike | None = None,
     endpoint: str | None = None,
-) -> "rdflib.Graph":  # noqa: F821
+) -> rdflib.Graph:  # noqa: F821
     """Open the graph the commands work on.
 
     - ``endpoint``: a remote SPARQL 1.1 server (see :mod:`kg.rdf.remote`).

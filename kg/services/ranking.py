@@ -25,9 +25,9 @@ from kg.lookup.clusters import cluster_members, resolve_cluster
 from kg.network.arrays import supply_table
 from kg.network.model import neighbourhood
 from kg.network.project import supply_network
-from kg.services.timeline import as_of_remarks
 from kg.network.scheme import essential_map
 from kg.services.index_reader import EXACT_RISK_LIMIT
+from kg.services.timeline import as_of_remarks
 
 EPS = 1e-12
 

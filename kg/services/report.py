@@ -52,20 +52,18 @@ from kg.services.index_reader import EXACT_RISK_LIMIT
 from kg.services.ranking import EPS, scope_network
 from kg.services.report_figures import (
     QuoteBook,
+    as_of_note,
     cut,
     graph_counts,
     key_figures,
     projects,
-    as_of_note,
     read_quantities,
     stated_counts,
     targets,
     trim_gaps,
 )
-from kg.services.timeline import as_of_remarks
 from kg.services.report_meta import data_version, generated_at
-from kg.vocab.namespaces import last_segment
-
+from kg.services.timeline import as_of_remarks
 
 ALL_DATES_NOTE = ("All dates: every fact as the sources state it, dated or not (figures say the year they hold at "
                   "where a source gives one; `kg report --as-of YEAR` shows the clusters as of a year).")

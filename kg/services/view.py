@@ -12,7 +12,6 @@ from kg.lookup.clusters import cluster_members, resolve_cluster
 from kg.lookup.names import expand_iri
 from kg.network.facts import rdf_facts
 from kg.network.project import supply_network
-from kg.services.timeline import as_of_remarks, check_present
 from kg.network.scheme import essential_map
 from kg.rdf.local import oxigraph_store, wrap
 from kg.rdf.subgraph import NotLocal, neighbourhood_store
@@ -20,6 +19,7 @@ from kg.render.view.build import DATA_NOTE, check_options, view_from_network
 from kg.render.view.model import PHYSICS_LIMIT, View
 from kg.services.ranking import scope_network
 from kg.services.resolve import resolve_name
+from kg.services.timeline import as_of_remarks, check_present
 
 # ====================================================================== building a view
 

@@ -63,8 +63,8 @@ def test_customers_as_of(data):
     assert json.loads(early.stdout) == []
     assert early.stderr.splitlines() == [
         "Note: Smelter: no stated customers in the loaded data (the sources name none; this does not mean it has none)",
-        "Note: As of 2010: left out 2 agents dated later or closed (Forty firms: counted in 2020, Mill: landed in 2011); "
-        "kept 1 dated and 1 undated agent and 0 links (no date stated: assumed to hold in 2010)."]  # stderr: unwrapped
+        ("Note: As of 2010: left out 2 agents dated later or closed (Forty firms: counted in 2020, Mill: landed in "
+         "2011); kept 1 dated and 1 undated agent and 0 links (no date stated: assumed to hold in 2010).")]  # unwrapped
 
 
 def test_a_firm_not_there_yet_is_a_clear_error(data):

@@ -19,7 +19,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.network.project import states_exclusive_supply, supply_network
+from kg.network.model import states_exclusive_supply
+from kg.network.project import supply_network
 from kg.rdf.graph import open_graph
 
 EX = "http://example.org/"

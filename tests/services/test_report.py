@@ -278,8 +278,9 @@ def test_bundled_report_titles_dates_and_quotes():
     assert "- Yingkou: Build an aluminum processing industry cluster to boost development" in md
     quotes = [q["quote"] for q in report["quotes"]]
     assert len(quotes) == len(set(quotes))
-    for q in quotes:
-        assert md.count(" ".join(q.split()).replace("|", "\\|")) == 1
+    goals = {t["goal"] for c in report["clusters"] for t in c["targets"]}  # a goal's own words, printed with it
+    for q in quotes:  # printed once, in quotation marks (a quote may also end another, longer one)
+        assert md.count("“" + " ".join(q.split()).replace("|", "\\|") + "”") == 1 + (q in goals)
     binzhou = next(c for c in report["clusters"] if c["label"].startswith("Binzhou"))
     assert binzhou["key_figures"][0]["text"] == "330,000,000,000 yuan"
     suixi = next(c for c in report["clusters"] if c["label"].startswith("Suixi"))

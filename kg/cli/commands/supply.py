@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.main import Context, as_of_option, echo_notes, emit, output_option, output_width, pass_context, say
+from kg.cli.main import (
+    Context,
+    as_of_option,
+    echo_notes,
+    emit,
+    output_option,
+    output_width,
+    pass_context,
+    say,
+)
 from kg.render.card import whatif_text
 from kg.render.rows import (
     GAPS_COLUMNS,
