@@ -7,7 +7,7 @@ the single points of failure (:mod:`kg.analysis.dominance`), the value-chain gap
 (:mod:`kg.analysis.gaps`) and the source articles by title. The report carries its date
 (UTC) and data version (:mod:`kg.services.report_meta`). Every fact cites quotes by number;
 each quote is printed once, in the report's numbered list of quotes with its articles'
-titles (:class:`~kg.services.report_figures.QuoteBook`).
+titles (:class:`~kg.services.report_quotes.QuoteBook`).
 
 Lists are cut to the ``top`` entries (``N_more`` says how many were left out), so the
 report stays small on large graphs; ``kg depends``, ``kg risk`` and ``kg gaps`` give the
@@ -51,7 +51,6 @@ from kg.services.gaps import gaps
 from kg.services.index_reader import EXACT_RISK_LIMIT
 from kg.services.ranking import EPS, scope_network
 from kg.services.report_figures import (
-    QuoteBook,
     as_of_note,
     cut,
     graph_counts,
@@ -63,6 +62,7 @@ from kg.services.report_figures import (
     trim_gaps,
 )
 from kg.services.report_meta import data_version, generated_at
+from kg.services.report_quotes import QuoteBook
 from kg.services.timeline import as_of_remarks
 
 ALL_DATES_NOTE = ("All dates: every fact as the sources state it, dated or not (figures say the year they hold at "

@@ -1,12 +1,13 @@
 """What the report cites: numbered quotes (each printed once) and a cluster's key figures.
 
-:class:`QuoteBook` numbers every quote the report cites, in the order first cited, with the
-titles of the articles it comes from; facts refer to quotes by number. :func:`key_figures`
+:class:`~kg.services.report_quotes.QuoteBook` numbers every quote the report cites; facts refer
+to quotes by number. :func:`key_figures`
 gathers the amounts the graph states for a cluster, its members and its projects (output
 values, capacities, investments, outputs, market shares, floor areas), each with its
 bound as worded ("more than", "about"), its original wording and its quotes;
 :func:`stated_counts` the counts of firm cohorts as the sources word them; :func:`projects`
-the cluster's projects with status and year; :func:`graph_counts` what the graph names.
+the cluster's projects at the furthest stage reached; :func:`targets` the goals set for it;
+:func:`graph_counts` what the graph names.
 
 >>> from kg.rdf.graph import open_graph
 >>> g = open_graph()
@@ -23,10 +24,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from kg.network.model import QUOTE_SEPARATOR
 from kg.network.time import furthest, read_lifecycles, up_to
 from kg.rdf.graph import select
 from kg.render.text import format_unit, quantity
+from kg.services.report_quotes import QuoteBook, bare_quote, cite_in_text
 from kg.vocab.namespaces import last_segment
 
 MEASURES = {
@@ -41,80 +42,6 @@ MEASURES = {
 
 BOUND_WORDS = {"exact": "", "at least": "more than", "at most": "at most", "about": "about"}
 """How a figure words its ``ckg:bound`` ("at least" is how the data records "more than N")."""
-
-
-class QuoteBook:
-    """Quotes numbered in the order first cited (1, 2, …), each with its articles' titles.
-
-    >>> book = QuoteBook({"q": ["http://e/a"]}, {"http://e/a": "A title"}, {})
-    >>> book.cite("q"), book.cite("q"), book.cite("unsourced")
-    (1, 1, 2)
-    >>> book.quotes()
-    [{'n': 1, 'quote': 'q', 'sources': ['A title']}, {'n': 2, 'quote': 'unsourced', 'sources': []}]
-    """
-
-    def __init__(self, articles_of: dict[str, list[str]], titles: dict[str, str], evidence: dict[str, str]):
-        self.articles_of = articles_of  # quote -> article IRIs
-        self.titles = titles  # article IRI -> title
-        self.evidence = evidence  # evidence IRI -> quote
-        self.numbers: dict[str, int] = {}
-        self.cited: list[str] = []  # quotes in the order of their numbers
-
-    @classmethod
-    def from_graph(cls, graph) -> QuoteBook:
-        articles_of: dict[str, set[str]] = defaultdict(set)
-        evidence: dict[str, str] = {}
-        for ev, quote, article in select(graph, _EVIDENCE):
-            evidence[ev] = quote
-            if article:
-                articles_of[quote].add(article)
-        return cls({q: sorted(a) for q, a in articles_of.items()}, article_titles(graph), evidence)
-
-    def cite(self, quote: str) -> int:
-        if quote not in self.numbers:
-            self.numbers[quote] = len(self.numbers) + 1
-            self.cited.append(quote)
-        return self.numbers[quote]
-
-    def articles_of_number(self, n: int) -> list[str]:
-        """The article IRIs of the quote numbered ``n``."""
-        return self.articles_of.get(self.cited[n - 1], [])
-
-    def cite_joined(self, quotes) -> list[int]:
-        """Numbers of ``quotes``, each possibly several quotes joined by the network's separator."""
-        out = []
-        for text in quotes:
-            parts = [text] if text in self.articles_of else text.split(QUOTE_SEPARATOR)
-            out += [self.cite(p) for p in parts if p]
-        return list(dict.fromkeys(out))
-
-    def cite_evidence(self, evidence) -> list[int]:
-        return list(dict.fromkeys(self.cite(self.evidence[e]) for e in sorted(evidence) if e in self.evidence))
-
-    def title(self, article: str) -> str:
-        return self.titles.get(article) or last_segment(article)
-
-    def quotes(self) -> list[dict]:
-        return [
-            {"n": n, "quote": q, "sources": [self.title(a) for a in self.articles_of.get(q, ())]}
-            for q, n in sorted(self.numbers.items(), key=lambda kv: kv[1])
-        ]
-
-
-_EVIDENCE = """
-SELECT ?ev ?quote ?article WHERE { ?ev prov:value ?quote . OPTIONAL { ?ev prov:hadPrimarySource ?article } }
-"""
-
-
-_TITLES = "SELECT ?a ?title WHERE { ?a a ckg:Article . OPTIONAL { ?a dcterms:title ?title } }"
-
-
-def article_titles(graph) -> dict[str, str]:
-    """Article IRI -> its title (the smallest, if several); the IRI's last segment if it has none."""
-    titles: dict[str, set[str]] = defaultdict(set)
-    for a, title in select(graph, _TITLES):
-        titles[a].update([title] if title else [])
-    return {a: min(t) if t else last_segment(a) for a, t in titles.items()}
 
 
 _QUANTITIES = """
@@ -405,7 +332,7 @@ def trim_gaps(found: dict, book: QuoteBook, top: int) -> dict:
             d = {}
             for key, value in stage.items():
                 if key == "quotes" and isinstance(value, list):
-                    texts = list(dict.fromkeys(_bare_quote(v, book) for v in value if isinstance(v, str)))
+                    texts = list(dict.fromkeys(bare_quote(v, book) for v in value if isinstance(v, str)))
                     d[key] = book.cite_joined(texts[:top])
                     if len(texts) > top:
                         d[f"{key}_more"] = len(texts) - top
@@ -418,38 +345,3 @@ def trim_gaps(found: dict, book: QuoteBook, top: int) -> dict:
             kept.append(d)
         out[section] = kept
     return out
-
-
-_QUOTED = re.compile(r"“([^”]*)”")
-
-
-def cite_in_text(text: str, book) -> str:
-    """``text`` with each known quote in it (“…”, with the "Title: " before it, if any) replaced
-    by its number in ``book``, so the quote is printed once, in the list of quotes.
-
-    >>> book = QuoteBook({"It is short.": ["a"]}, {"a": "T: x"}, {})
-    >>> cite_in_text("A weakness, “short” (not a stage). T: x: “It is short.” Other: “unknown”.", book)
-    'A weakness, “short” (not a stage). [1] Other: “unknown”.'
-    """
-    pieces, last = [], 0
-    for m in _QUOTED.finditer(text):
-        quote = m.group(1)
-        if quote not in book.articles_of:
-            continue
-        start = m.start()
-        for article in book.articles_of[quote]:
-            prefix = book.title(article) + ": "
-            if text[last:start].endswith(prefix):
-                start -= len(prefix)
-                break
-        pieces += [text[last:start], f"[{book.cite(quote)}]"]
-        last = m.end()
-    return "".join(pieces) + text[last:]
-
-
-def _bare_quote(text: str, book) -> str:
-    """A quote without the "Title: “…”" wrapper a gaps row may give it (when the bare quote is known)."""
-    _, sep, rest = text.partition(": “")
-    if sep and rest.endswith("”") and rest[:-1] in book.articles_of:
-        return rest[:-1]
-    return text

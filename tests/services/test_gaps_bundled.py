@@ -13,12 +13,14 @@ STAGES = ["energy", "mining", "alumina refining", "primary smelting", "casting a
 N, C, S, K = "not stated", "covered", "stated", "coming"
 
 EXPECTED = {
-    # Article 004. Two 250,000 t/yr electrolytic-aluminium projects introduced in 2018 are in
-    # "gradual production" (in operation): smelting covered (and the city's electrolytic
-    # aluminium output is stated). Hubei Xinrong's die castings (forming) and the profiles of
-    # Hubei Shimei and Guizhou Zhenghe (extrusion) have landed: covered. Guangyuan Zhongfu's
-    # "aluminum products" belong to no single stage. Nothing else is named: not stated.
-    "Guangyuan": [N, N, N, C, N, C, C, N, N, N],
+    # Article 004. Two 250,000 t/yr electrolytic-aluminium projects landed in 2018 and are in
+    # operation by inference ("the cluster effect of gradual production", rule-gradual-production):
+    # smelting covered (and the city's electrolytic aluminium output is stated). The projects of
+    # Hubei Xinrong (die castings) and of Hubei Shimei and Guizhou Zhenghe (profiles) have only
+    # landed "this year": coming (the issue-14 audit took the firms' own production away: the
+    # "annual output" is the landed project's). Guangyuan Zhongfu's "aluminum products" belong to
+    # no single stage. Nothing else is named: not stated.
+    "Guangyuan": [N, N, N, C, N, K, K, N, N, N],
     # Article 000. Five named firms make profiles (extrusion) and Zhongwang's formwork firm
     # (end products). "covers ... electrolytic aluminum-aluminum processing-downstream fine and
     # deep processing ... aluminum casting, aluminum extrusion, aluminum rolling to auto parts,
@@ -62,8 +64,8 @@ def test_bundled_verdicts(graph, name):
 
 def test_guangyuan_smelting_depth(graph):
     s = next(s for s in gaps(graph, "Guangyuan").stages if s.label == "primary smelting")
-    # 2 projects in operation, 250,000 t/yr each, introduced in 2018
-    assert [(p.status, p.year) for p, _ in s.operating] == [("in operation", "2018")] * 2
+    # 2 projects in operation (undated: they landed in 2018; operating is inferred), 250,000 t/yr each
+    assert [(p.status, p.year) for p, _ in s.operating] == [("in operation", None)] * 2
     assert [(a.value, a.bound) for a in s.capacity] == [(500000.0, "exact")]
     assert {src.title for src in s.sources} == {'Guangyuan: Aluminum Industry "Industrial Challenge"'}
 
