@@ -21,7 +21,7 @@ class ValidationFailed(KGError):
 
     def __init__(self, violations: list, shown: int = 20):
         self.violations = violations
-        lines = [f"{len(violations)} SHACL violation(s); nothing was added:"]
+        lines = [f"{len(violations)} SHACL violation(s); nothing was changed:"]
         for v in violations[:shown]:
             where = f"{v.file}:{v.line}" if getattr(v, "line", None) else (getattr(v, "file", None) or "(graph)")
             label = f" ({v.label})" if getattr(v, "label", None) else ""

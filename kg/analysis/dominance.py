@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 
 from kg.analysis.backend import entry_dominators, source_components
 from kg.errors import UnknownName
-from kg.network.model import node_label
-from kg.network.model import states_exclusive_supply
+from kg.network.model import node_label, states_exclusive_supply
 
 
 class _SuperSource:

@@ -64,6 +64,7 @@ def load_file(
     shortcuts: Shortcuts | None = None,
     then: Callable[[], bytes] | None = None,
     lenient: bool = False,
+    name: str | os.PathLike | None = None,
 ) -> int | None:
     """Parse one file straight into ``ox_store``'s default graph; return the statements read.
 
@@ -89,9 +90,12 @@ def load_file(
     tags: faster, but a malformed IRI goes into the store as written. Raises
     :class:`ParseError` with the file's line, also for a file that cannot be read, a token
     longer than :data:`~kg.rdf.formats.TOKEN_MAX` and an RDF/XML entity that could expand
-    (:class:`~kg.rdf.formats.EntityCheck`), on both paths.
+    (:class:`~kg.rdf.formats.EntityCheck`), on both paths. ``name`` is the file that progress
+    and errors name (default ``path``): the user's file when ``path`` is the copy of it that the
+    store's record keeps (:func:`kg.rdf.skolem.write_entry`).
     """
     path = Path(path)
+    shown = Path(name) if name is not None else path
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ParseError(str(path), None, f"unknown RDF format {path.suffix!r}")
@@ -99,7 +103,7 @@ def load_file(
 
     def report(triples: int | None, bytes_read: int | None, done: bool = False) -> None:
         if progress is not None:
-            progress(LoadProgress(str(path), triples, bytes_read, size, time.monotonic() - start, done))
+            progress(LoadProgress(str(shown), triples, bytes_read, size, time.monotonic() - start, done))
 
     rdf_format, base_iri = getattr(ox.RdfFormat, fmt), path.resolve().as_uri()
     file = None
@@ -123,7 +127,7 @@ def load_file(
     except (SyntaxError, OSError, ValueError, MemoryError) as e:
         # read: what the parser had been given; through the pipe, up to a block and a pipe's
         # worth less (2 MiB, well inside a token too long for its 16 MiB buffer)
-        raise parse_error(path, e, read=file.offset if file is not None else None, fmt=fmt) from None
+        raise parse_error(shown, e, read=file.offset if file is not None else None, fmt=fmt) from None
 
 
 def _parse_and_add(ox_store, file, rdf_format, base_iri: str, bulk: bool, size: int, shortcuts, report,

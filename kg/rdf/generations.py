@@ -39,6 +39,11 @@ LOCK_FILE = ".kg-lock"
 """In a store folder, the file a writer locks so a second writer gets a clear error."""
 
 
+LEDGER_DIR = "kg-files"
+"""In a store folder, the records of the files each generation holds (:mod:`kg.ingest.ledger`):
+one folder per generation, named as it is."""
+
+
 @dataclass(frozen=True)
 class Generation:
     """A store folder's current generation: its folder and the index file that goes with it."""
@@ -287,10 +292,15 @@ def base_generation(folder: Path) -> tuple[Path | None, str | None]:
 
 
 def remove_stale_generations(folder: Path, keep: set) -> None:
-    """Remove generations left by a killed load, keeping the current and the previous one."""
+    """Remove generations left by a killed load, and their records of files (:data:`LEDGER_DIR`),
+    keeping the current and the previous one (``keep``)."""
     for gen in folder.glob("gen-*"):
         if gen not in keep:
             shutil.rmtree(gen, ignore_errors=True)
+    kept = {g.name for g in keep if g is not None}
+    for records in (folder / LEDGER_DIR).glob("*"):
+        if records.name not in kept:
+            shutil.rmtree(records, ignore_errors=True)
 
 
 def discard_first_load(folder: Path, created: list[Path]) -> None:
@@ -302,6 +312,10 @@ def discard_first_load(folder: Path, created: list[Path]) -> None:
             (folder / name).unlink(missing_ok=True)
         except OSError:
             pass
+    try:
+        (folder / LEDGER_DIR).rmdir()  # emptied by the failed load
+    except OSError:
+        pass
     for path in created:
         try:
             path.rmdir()

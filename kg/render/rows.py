@@ -21,6 +21,14 @@ def info_rows(summary: dict) -> list[dict]:
     rows.append({"section": "links", "item": "inferred supply relations", "value": summary["inferred_supply_relations"]})
     for s in summary["sources"]:
         rows.append({"section": "source", "item": s["identifier"], "value": s["title"]})
+    loaded = summary.get("files")
+    if loaded is not None:
+        for f in loaded["files"]:
+            rows.append({"section": "file", "item": f["name"],
+                         "value": f"{f['triples']:,} triples, sha256 {f['sha256'][:12]}, loaded {f['loaded_at']}"})
+        if loaded["unrecorded"]:
+            rows.append({"section": "file", "item": "(unrecorded)",
+                         "value": "data loaded before kg kept records of files (not removable by name)"})
     rows.append({"section": "graph", "item": "triples", "value": summary["triples"]})
     v = summary["validation"]
     rows.append({"section": "graph", "item": "validates", "value": "yes" if v["conforms"] else f"no ({v['violations']} violations; run kg validate)"})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from kg.ingest.ledger import loaded_files, read_ledger
+from kg.ingest.remote import remote_records
+from kg.rdf.generations import current_generation
 from kg.rdf.graph import count_triples
 from kg.rdf.remote import local_copy
 from kg.validation.shacl import validate as run_validation
@@ -15,6 +18,20 @@ def remote_graph_info(graph) -> dict:
     violations = [v for v in run_validation(local_copy(graph)) if v.severity == "Violation"]
     info["validation"] = {"conforms": not violations, "violations": len(violations)}
     return info
+
+
+def files_info(*, store: str | None = None, graph=None) -> dict:
+    """The files loaded into the store folder ``store``, or into the SPARQL server behind ``graph``
+    (a graph of :func:`~kg.rdf.remote.open_remote`): ``{"files": [{name, triples, sha256,
+    loaded_at, source}, …], "unrecorded": bool}``, ``unrecorded`` True when the store or server
+    also holds data loaded before kg kept records of files (it cannot be removed by name).
+    """
+    if store is not None:
+        generation = current_generation(store)
+        ledger = read_ledger(generation.store, generation.folder)
+    else:
+        ledger = remote_records(graph)
+    return {"files": loaded_files(ledger), "unrecorded": not ledger.recorded or bool(ledger.unrecorded)}
 
 
 INSTANCE_CLASSES = [

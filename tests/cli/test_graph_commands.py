@@ -164,7 +164,7 @@ def test_load_refuses_invalid_data_and_adds_nothing(runner, tmp_path):
     invalid.write_text(PREFIXES + "ckr:r2 a ckg:SupplyRelation ; ckg:supplier ckr:a .\n", encoding="utf-8")
     result = runner.invoke(cli, ["load", str(invalid), "--store", str(store)])
     assert result.exit_code == 1
-    assert "SHACL violation(s); nothing was added" in result.output
+    assert "SHACL violation(s); nothing was changed" in result.output
     assert _count(runner, store) == before
     result = run(runner, "load", str(invalid), "--store", str(store), "--no-validate")
     assert result.exit_code == 0

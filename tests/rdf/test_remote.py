@@ -21,7 +21,7 @@ from rdflib import Literal
 from rdflib.compare import isomorphic
 
 from kg.cli.main import cli
-from kg.errors import QueryRefused, StoreError
+from kg.errors import QueryRefused, StoreError, ValidationFailed
 from kg.rdf.graph import count_triples, open_graph
 from kg.rdf.query import canned_queries, run_query
 from kg.rdf.remote import local_copy, open_remote
@@ -171,7 +171,9 @@ def test_info_is_the_same(loaded, runner):
     local = run(runner, "info", "--format", "json")
     remote = run(runner, "--endpoint", f"{url}/query", "info", "--format", "json")
     assert remote.exit_code == 0, remote.output
-    assert json.loads(remote.output) == json.loads(local.output)  # validation included
+    remote_info = json.loads(remote.output)
+    remote_info.pop("files", None)  # what was loaded into the server: the bundled data has no records
+    assert remote_info == json.loads(local.output)  # validation included
 
 
 @pytest.mark.parametrize("name", ["weiqiao", "魏桥创业集团有限公司", "Innovation Metal", "alumina"])
@@ -212,7 +214,7 @@ def test_load_is_all_or_nothing(empty, runner, tmp_path):
     invalid.write_text(PREFIXES + "ckr:r2 a ckg:SupplyRelation ; ckg:supplier ckr:a .\n", encoding="utf-8")
     result = runner.invoke(cli, [*opts, "load", str(invalid)])
     assert result.exit_code == 1
-    assert "SHACL violation(s); nothing was added" in result.output
+    assert "SHACL violation(s); nothing was changed" in result.output
     assert count_triples(remote) == before
 
     more = tmp_path / "more.ttl"
@@ -318,8 +320,9 @@ def test_supply_network_and_dominators_are_the_same(loaded, embedded):
     remote = open_remote(f"{url}/query")
     G = supply_network(remote)
     # a fixed number of streamed reads (classes, agent types, relations, evidence, relation
-    # attributes, node attributes), whatever the number of firms: never one per firm
-    assert remote.store._queries == 6
+    # attributes, node attributes, lifecycle stages, cohort dates), whatever the number of firms:
+    # never one per firm
+    assert remote.store._queries == 8
     H = supply_network(embedded)
     assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
     assert {(s, c): d for s, c, d in G.edges(data=True)} == {(s, c): d for s, c, d in H.edges(data=True)}
@@ -363,3 +366,174 @@ def test_loading_the_bundled_data_twice_adds_nothing(empty):
     second = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert second.exit_code == 0, second.output
     assert count_triples(open_graph(endpoint=f"{empty}/query")) == held
+
+
+# ---------------------------------------------------------------- replacing and removing (issue 14)
+
+SOURCE = PREFIXES + """
+ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
+ckr:ev a ckg:Evidence ; prov:value "A supplies 70% of B's alumina." ; prov:hadPrimarySource ckr:art .
+"""
+"""6 triples (tests/ingest/test_replace_store.py has the same graphs, on a store)."""
+
+FIRMS = PREFIXES + """
+ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
+    ckg:share 0.7 ; prov:wasDerivedFrom ckr:ev .
+"""
+"""12 triples and 1 derived (ckr:a ckg:suppliesTo ckr:b)."""
+
+LABELS = PREFIXES + 'ckr:a skos:prefLabel "Alpha Alumina"@en ; skos:altLabel "Alpha"@en .\n'
+"""2 triples; the first is also in FIRMS."""
+
+BLANK = PREFIXES + 'ckr:a ckg:note [ ckg:note "x" ] .\n_:z ckg:note "y" .\n'
+"""3 triples, 2 blank nodes."""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+def _ask(url: str, query: str) -> bool:
+    return bool(open_remote(f"{url}/query").query(query).askAnswer)
+
+
+@pytest.fixture
+def two_files(empty, tmp_path):
+    """An empty server loaded with SOURCE and FIRMS (validated): O + 19 triples; yields (URL, O)."""
+    from kg.ingest.load import load_remote
+
+    ontology = count_triples(open_graph([]))
+    report = load_remote(f"{empty}/update", [_write(tmp_path, "src.ttl", SOURCE), _write(tmp_path, "firms.ttl", FIRMS)],
+                         endpoint=f"{empty}/query")
+    assert report["triples_added"] == ontology + 19
+    assert count_triples(open_remote(f"{empty}/query")) == ontology + 19
+    return empty, ontology
+
+
+def test_a_server_replaces_a_share_from_0_7_to_0_5(two_files, tmp_path):
+    from kg.ingest.load import load_remote
+
+    url, ontology = two_files
+    remote = open_remote(f"{url}/query")
+    again = load_remote(f"{url}/update", [tmp_path / "src.ttl", tmp_path / "firms.ttl"], endpoint=f"{url}/query")
+    assert (again["triples_added"], again["unchanged"]) == (0, ["src.ttl", "firms.ttl"])
+    changed = _write(tmp_path / "v2", "firms.ttl", FIRMS.replace("ckg:share 0.7", "ckg:share 0.5"))
+    with pytest.raises(StoreError, match=r"a file named firms.ttl was loaded into .* before, with other content"):
+        load_remote(f"{url}/update", [changed], endpoint=f"{url}/query")
+    assert _ask(url, "ASK { ckr:r ckg:share 0.7 }")
+    report = load_remote(f"{url}/update", [changed], endpoint=f"{url}/query", replace=True)
+    assert (report["triples_added"], report["triples_removed"], report["replaced"]) == (1, 1, ["firms.ttl"])
+    assert report["verified"] is True and report["validated"] is True
+    assert _ask(url, "ASK { ckr:r ckg:share 0.5 }") and not _ask(url, "ASK { ckr:r ckg:share 0.7 }")
+    assert count_triples(remote) == ontology + 19
+    assert _ask(url, "ASK { GRAPH <https://w3id.org/cluster-kg/file/firms.ttl> { ckr:r ckg:share 0.5 } }")
+    assert not _ask(url, "ASK { GRAPH ?g { ckr:r ckg:share 0.7 } }")
+
+
+def test_a_server_keeps_a_triple_another_file_says(two_files, tmp_path):
+    from kg.ingest.load import load_remote, remove_remote
+
+    url, ontology = two_files
+    remote = open_remote(f"{url}/query")
+    # validate=False: a load validates its files with the ontology only, and LABELS names no type
+    load_remote(f"{url}/update", [_write(tmp_path, "labels.ttl", LABELS)], endpoint=f"{url}/query", validate=False)
+    assert count_triples(remote) == ontology + 20
+    report = remove_remote(f"{url}/update", ["labels.ttl"], endpoint=f"{url}/query")
+    assert (report["triples_removed"], report["removed"]) == (1, ["labels.ttl"])
+    assert _ask(url, 'ASK { ckr:a skos:prefLabel "Alpha Alumina"@en }')
+    assert count_triples(remote) == ontology + 19
+    load_remote(f"{url}/update", [tmp_path / "labels.ttl"], endpoint=f"{url}/query", validate=False)
+    report = remove_remote(f"{url}/update", ["firms.ttl"], endpoint=f"{url}/query", validate=False)
+    assert report["triples_removed"] == 12  # 11 of its 12 triples and the shortcut
+    assert _ask(url, 'ASK { ckr:a skos:prefLabel "Alpha Alumina"@en }')
+    assert not _ask(url, "ASK { ?s ckg:suppliesTo ?o }")
+    assert count_triples(remote) == ontology + 6 + 2
+    # no ontology triple ever left: the ontology has a file graph of its own
+    assert count_triples(open_graph([])) == ontology
+
+
+def test_a_server_removal_that_fails_validation_sends_nothing(two_files):
+    from kg.ingest.load import remove_remote
+    from kg.ingest.remote import remote_records
+
+    url, ontology = two_files
+    records = remote_records(open_remote(f"{url}/query")).files
+    with pytest.raises(ValidationFailed) as e:
+        remove_remote(f"{url}/update", ["src.ttl"], endpoint=f"{url}/query")
+    assert str(e.value).startswith("3 SHACL violation(s); nothing was changed:")
+    assert count_triples(open_remote(f"{url}/query")) == ontology + 19
+    assert remote_records(open_remote(f"{url}/query")).files == records
+
+
+def test_a_server_refuses_an_unknown_name_and_replace_without_query_url(two_files, tmp_path):
+    from kg.ingest.load import load_remote, remove_remote
+
+    url, _ = two_files
+    with pytest.raises(StoreError) as e:
+        remove_remote(f"{url}/update", ["nowhere.ttl"], endpoint=f"{url}/query")
+    assert str(e.value) == (f"{url}/update: no file named 'nowhere.ttl' is recorded as loaded; the loaded files: "
+                            "firms.ttl, src.ttl")
+    with pytest.raises(StoreError, match="--replace on a SPARQL server needs --endpoint URL"):
+        load_remote(f"{url}/update", [tmp_path / "firms.ttl"], replace=True)
+
+
+def test_a_server_adds_a_file_with_blank_nodes_once(empty, tmp_path):
+    from kg.ingest.load import load_remote
+
+    path = _write(tmp_path, "blank.ttl", BLANK)
+    for _ in range(2):
+        load_remote(f"{empty}/update", [path], endpoint=f"{empty}/query", validate=False)
+    load_remote(f"{empty}/update", [path], validate=False)  # unverified: the server decides alone
+    assert count_triples(open_remote(f"{empty}/query")) == count_triples(open_graph([])) + 3
+    assert not _ask(empty, "ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")
+
+
+def test_an_unverified_load_of_a_changed_file_leaves_the_server_as_it_was(two_files, tmp_path):
+    from kg.ingest.load import load_remote
+
+    url, ontology = two_files
+    changed = _write(tmp_path / "v2", "firms.ttl", FIRMS.replace("ckg:share 0.7", "ckg:share 0.5"))
+    load_remote(f"{url}/update", [changed], validate=False)  # no query URL: the records cannot be read first
+    assert _ask(url, "ASK { ckr:r ckg:share 0.7 }") and not _ask(url, "ASK { ?r ckg:share 0.5 }")
+    assert count_triples(open_remote(f"{url}/query")) == ontology + 19
+
+
+def test_a_server_loaded_before_records_keeps_what_it_held(empty, tmp_path):
+    """A server an older kg loaded: everything in the default graph, no file graph, no records."""
+    from kg.ingest.load import load_remote, remove_remote
+    from kg.ingest.remote import remote_records
+    from kg.rdf.formats import parse_files
+    from kg.rdf.remote import send_update
+    from kg.rdf.remote_load import insert_data
+
+    firms = _write(tmp_path, "firms.ttl", FIRMS)
+    send_update(f"{empty}/update", insert_data(parse_files([firms])[0].triples))  # 12 triples, as kg 0.x did
+    assert remote_records(open_remote(f"{empty}/query")).recorded is False
+    load_remote(f"{empty}/update", [_write(tmp_path, "labels.ttl", LABELS)], endpoint=f"{empty}/query", validate=False)
+    ledger = remote_records(open_remote(f"{empty}/query"))
+    assert (sorted(ledger.files), ledger.unrecorded) == (["labels.ttl"], 1)
+    with pytest.raises(StoreError, match="also holds data loaded before kg kept records of files"):
+        remove_remote(f"{empty}/update", ["firms.ttl"], endpoint=f"{empty}/query")
+    remove_remote(f"{empty}/update", ["labels.ttl"], endpoint=f"{empty}/query", validate=False)
+    assert _ask(empty, 'ASK { ckr:a skos:prefLabel "Alpha Alumina"@en }')  # the old load said it
+    assert not _ask(empty, 'ASK { ckr:a skos:altLabel "Alpha"@en }')
+    ontology = count_triples(open_graph([]))
+    # the old load's 12, and its shortcut: the removal derived the shortcuts from all the server holds
+    assert count_triples(open_remote(f"{empty}/query")) == ontology + 12 + 1
+
+
+def test_removing_the_bundled_sources_fails_validation_and_changes_nothing(loaded, runner):
+    from kg.ingest.load import remove_remote
+    from kg.ingest.remote import remote_records
+
+    url, _ = loaded
+    remote = open_remote(f"{url}/query")
+    before, records = count_triples(remote), remote_records(remote).files
+    with pytest.raises(ValidationFailed):
+        remove_remote(f"{url}/update", ["sources.ttl"], endpoint=f"{url}/query")
+    assert count_triples(remote) == before
+    assert remote_records(remote).files == records

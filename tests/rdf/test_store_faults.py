@@ -90,7 +90,7 @@ def test_the_error_says_how_to_go_back_to_an_intact_previous_generation(store, t
         f"run `ln -sfn {previous.name} {store}/kg-current`, or load every file again into a new store")
     (store / "kg-current").unlink()  # what the message says, by hand
     (store / "kg-current").symlink_to(previous.name)
-    assert count_triples(open_graph(store=store)) == 1185
+    assert count_triples(open_graph(store=store)) == 1419
 
 
 # ------------------------------------------------ kg-current points at a folder that is gone
@@ -114,8 +114,8 @@ def test_load_starts_a_new_store_when_the_only_generation_is_gone(store):
     report = load_into_store(store, [GOOD])
     assert report["notes"] == [(f"the current generation {gen.name} was missing and no earlier generation is "
                                 "left; this load started a new store")]
-    assert report["triples_added"] == 1185 and report["ontology_added"] is True
-    assert count_triples(open_graph(store=store)) == 1185
+    assert report["triples_added"] == 1419 and report["ontology_added"] is True
+    assert count_triples(open_graph(store=store)) == 1419
 
 
 def test_load_starts_from_the_previous_generation_when_the_current_is_gone(store, tmp_path):
@@ -132,7 +132,7 @@ def test_load_starts_from_the_previous_generation_when_the_current_is_gone(store
                                 f"previous generation {previous.name} (the data of the load that made {gone.name} "
                                 "is not in the store)")]
     assert report["triples_added"] == 1
-    assert count_triples(open_graph(store=store)) == 1186  # the previous generation + third.ttl
+    assert count_triples(open_graph(store=store)) == 1420  # the previous generation + third.ttl
     assert os.readlink(store / ".kg-previous") == previous.name
     assert sorted(p.name for p in store.glob("gen-*")) == sorted([previous.name, generation(store).name])
 
@@ -190,7 +190,7 @@ def test_what_a_killed_first_load_left_is_cleared_by_the_next_load(tmp_path, bad
         load_into_store(folder, [bad])
     assert list(folder.iterdir()) == []  # the folder existed before this run: kept, emptied of kg's files
     load_into_store(folder, [GOOD])
-    assert count_triples(open_graph(store=folder)) == 1185
+    assert count_triples(open_graph(store=folder)) == 1419
 
 
 def test_a_failed_later_load_keeps_the_store_and_its_lock_file(store, bad):
@@ -215,7 +215,7 @@ def test_a_store_folder_without_write_permission(store, tmp_path):
     assert str(e.value) == (f"{store}: the store folder is not writable (no write permission); make it writable "
                             "or load into another folder; nothing was changed")
     assert snapshot(store) == before
-    assert count_triples(open_graph(store=store)) == 1185
+    assert count_triples(open_graph(store=store)) == 1419
 
 
 def test_a_full_disk_at_the_commit_leaves_the_store_as_it_was(store, tmp_path, monkeypatch):

@@ -138,8 +138,10 @@ ckr:r2 a ckg:SupplyRelation ; ckg:supplier ckr:b ; ckg:customer ckr:c ; ckg:prod
     assert sorted(p.name for p in second.parent.iterdir()) == sorted([first.name, second.name])
 
     # later loads remove old generations; their indexes go with them
-    for _ in range(2):
-        load_into_store(store, [more], validate=False)
+    for i in range(2):  # other bytes each time: the same file again makes no generation
+        other = tmp_path / f"f{i}.ttl"
+        other.write_text(PREFIXES + f'ckr:c skos:altLabel "Gamma {i}"@en .\n', encoding="utf-8")
+        load_into_store(store, [other], validate=False)
         open_index(store)
     generations = {p.name for p in store.glob("gen-*")}
     indexes = {p.stem for p in second.parent.iterdir()}

@@ -12,18 +12,21 @@ from kg.rdf.query import canned_queries, canned_query
 from kg.rdf.sandbox import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
 from kg.render.rows import INFO_COLUMNS, VIOLATION_COLUMNS, find_rows, info_rows, violation_lines
 from kg.services.graph import find_entities, user_query, validate_paths
-from kg.services.info import graph_info, remote_graph_info
+from kg.services.info import files_info, graph_info, remote_graph_info
 
 
 @click.command()
 @output_option
 @pass_context
 def info(obj: Context, fmt):
-    """Counts by class, supply links, sources, and whether the graph validates.
+    """Counts by class, supply links, sources, and whether the graph validates; on a store or a
+    server, the files loaded into it (name, triples, sha256, when).
 
     Example: kg info
     """
     summary = (remote_graph_info if obj.endpoint else graph_info)(obj.graph())
+    if obj.store or obj.endpoint:  # what was loaded, file by file (`kg load`, `kg remove`)
+        summary["files"] = files_info(store=obj.store) if obj.store else files_info(graph=obj.graph())
     if fmt == "json":
         say(json.dumps(summary, ensure_ascii=False, indent=2))
         return
