@@ -225,19 +225,35 @@ def network_as_of(G, year: int):
     >>> sorted(H), list(H.edges()), H.graph["as_of"].left_out
     (['a', 'c'], [('a', 'c')], [('b', 'B', 'landed in 2011')])
     """
-    note = AsOf(year)
+    left_out = []
     keep = []
     for n, data in G.nodes(data=True):
         why = why_absent(data, year)
         if why is not None:
-            note.left_out.append((n, data.get("label") or local_name(n), why))
-            continue
-        keep.append(n)
-        dated = any(data.get(k) is not None for k in ("start", "end", "counted_at"))
-        note.dated_nodes += dated
-        note.undated_nodes += not dated
+            left_out.append((n, data.get("label") or local_name(n), why))
+        else:
+            keep.append(n)
     H = G.subgraph(keep).copy()
-    note.left_out.sort(key=lambda t: (t[1].casefold(), t[0]))
-    note.links = H.number_of_edges()
-    H.graph["as_of"] = note
+    H.graph["as_of"] = scoped(AsOf(year, left_out), H)
     return H
+
+
+def is_dated(data: dict) -> bool:
+    """Whether a node of the supply network has any date (a start, an end, a count's date)."""
+    return any(data.get(k) is not None for k in ("start", "end", "counted_at"))
+
+
+def scoped(note: AsOf, network, members: set[str] | None = None) -> AsOf:
+    """``note`` for a part of the network as of its year: the agents of ``members`` (all when
+    None) it left out, and the dated and undated agents and the links of ``network``.
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b")]); G.nodes["a"]["start"] = 1990
+    >>> n = scoped(AsOf(2000, [("x", "X", "landed in 2011"), ("y", "Y", "closed in 1999")]), G, {"a", "b", "y"})
+    >>> n.left_out, n.dated_nodes, n.undated_nodes, n.links
+    ([('y', 'Y', 'closed in 1999')], 1, 1, 1)
+    """
+    left = sorted((t for t in note.left_out if members is None or t[0] in members),
+                  key=lambda t: (t[1].casefold(), t[0]))
+    dated = sum(1 for _, d in network.nodes(data=True) if is_dated(d))
+    return AsOf(note.year, left, network.number_of_nodes() - dated, dated, network.number_of_edges())

@@ -26,6 +26,7 @@ from kg.network.arrays import supply_table
 from kg.network.model import neighbourhood
 from kg.network.project import supply_network
 from kg.network.scheme import essential_map
+from kg.network.time import scoped
 from kg.services.index_reader import EXACT_RISK_LIMIT
 from kg.services.timeline import as_of_remarks
 
@@ -79,6 +80,7 @@ def risk_network(graph, cluster: str | None, as_of: int | None = None):
     """(network, members to rank, essential map, scope): a cluster's members and their direct
     partners, or those of every cluster (as of a year with ``as_of``: ``G.graph["as_of"]``)."""
     G = supply_network(graph, evidence=False, as_of=as_of)  # the ranking shows no quotes
+    in_cluster = None
     if cluster is None:
         net, members, scope = scope_network(G)
     else:
@@ -87,8 +89,10 @@ def risk_network(graph, cluster: str | None, as_of: int | None = None):
         label = next((lab for n in members for c, lab in zip(G.nodes[n].get("clusters") or [],
                                                               G.nodes[n].get("cluster_labels") or [])
                       if c == iri), None) or cluster
+        in_cluster = cluster_members(graph, iri)
         net, members, scope = scope_network(G, members, label)
-    net.graph["as_of"] = G.graph.get("as_of")
+    if G.graph.get("as_of") is not None:  # what the ranked network as of the year left out and kept
+        net.graph["as_of"] = scoped(G.graph["as_of"], net, in_cluster)
     return net, members, essential_map(graph), scope
 
 

@@ -8,17 +8,20 @@ answer prints, and refuse a question about an agent that was not there yet.
 from __future__ import annotations
 
 from kg.errors import NotPresent
-from kg.network.time import AsOf  # noqa: F401 -- the doctests use it
+from kg.network.time import AsOf, scoped  # noqa: F401 -- AsOf: the doctests use it
 
 
-def as_of_remarks(network) -> tuple[str, ...]:
-    """The remark of a network made as of a year (nothing for a network of every date).
+def as_of_remarks(network, members: set[str] | None = None) -> tuple[str, ...]:
+    """The remark of a network made as of a year (nothing for a network of every date); with
+    ``members``, about them only (what of them was left out, and their dated and undated agents).
 
     >>> import networkx as nx
     >>> as_of_remarks(nx.DiGraph()), as_of_remarks(nx.DiGraph(as_of=AsOf(2019, [], 2, 0, 1)))
     ((), ('As of 2019: left out nothing; kept 0 dated and 2 undated agents and 1 link (no date stated: assumed to hold in 2019).',))
     """
     note = network.graph.get("as_of")
+    if note is not None and members is not None:
+        note = scoped(note, network.subgraph(m for m in members if m in network), members)
     return (note.note(),) if note is not None else ()
 
 

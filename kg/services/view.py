@@ -79,12 +79,12 @@ def build_view(
         except NotLocal:
             pass  # a large part of the network, or blank nodes: read the whole of it
     net = supply_network(graph, as_of=as_of)
-    remarks = as_of_remarks(net)
     facts = rdf_facts(graph, as_of=as_of)
     members = None
     if cluster is not None:
         cluster = resolve_cluster(graph, cluster)
         members = cluster_members(graph, cluster)
+    remarks = as_of_remarks(net, members)
     if around is not None:
         match = resolve_name(around, AROUND_KINDS, graph=graph)
         check_present(net, match.iri, match.label)
