@@ -56,7 +56,8 @@ def figure_context(f: dict) -> str:
     >>> figure_context({"period": "2020", "as_of": "2020", "product": "foil"})
     'of foil; 2020; as of 2020'
     """
-    parts = [f.get("product") and f"of {f['product']}", f.get("period"), f.get("as_of") and f"as of {f['as_of']}"]
+    parts = [f.get("product") and f"of {f['product']}", f.get("period"), f.get("as_of") and f"as of {f['as_of']}",
+             f.get("inferred") and "inferred by a rule"]
     if f.get("subject_kind") == "Project":
         parts.append(", ".join(x for x in [f.get("status") or "status not stated", f.get("year")] if x))
     return "; ".join(p for p in parts if p)

@@ -47,7 +47,7 @@ PATH_DOMINATOR = "every stated supply path runs through it; whether it has other
 
 UNITS = {"TONNE-PER-YR": "t/yr", "TONNE": "t", "CCY_CNY": "yuan", "PERCENT": "%", "TONNE-PER-YEAR": "t/yr",
          "M2": "m²", "M2-PER-YR": "m²/yr", "PIECE-PER-YR": "pieces/yr", "SET-PER-YR": "sets/yr",
-         "PAIR-PER-YR": "pairs/yr", "COUNT": ""}
+         "PAIR-PER-YR": "pairs/yr", "COUNT": "", "CNY-PER-TONNE": "yuan/t"}
 """Short names of the QUDT units the data uses (local name -> unit shown)."""
 
 

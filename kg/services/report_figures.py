@@ -13,8 +13,11 @@ the cluster's projects at the furthest stage reached; :func:`targets` the goals 
 >>> g = open_graph()
 >>> book = QuoteBook.from_graph(g)
 >>> figs = key_figures(read_quantities(g), {"https://w3id.org/cluster-kg/id/cluster-binzhou"})
->>> [(f["subject_label"], f["measure"], f["text"]) for f in figs]
-[('Binzhou high-end aluminium industry cluster', 'output value', '330,000,000,000 yuan')]
+>>> [(f["measure"], f["text"]) for f in figs]  # doctest: +NORMALIZE_WHITESPACE
+[('output value', '330,000,000,000 yuan'), ('R&D intensity', 'more than 1.2 %'),
+ ('digitalisation rate', '85 %'), ('added value per tonne', '80,000 yuan/t'),
+ ('added value per tonne', '5,000 yuan/t'), ('added value per tonne', '500 yuan/t'),
+ ('cost saved per tonne', '700 yuan/t')]
 >>> book.cite_evidence(figs[0]["evidence"]), book.quotes()[0]["sources"]
 ([1], ['The hottest aluminum metropolis seeks to change. T'])
 """
@@ -37,6 +40,12 @@ MEASURES = {
     "investment": "investment",
     "marketShare": "market share",
     "floorArea": "floor area",
+    "outputValueIncrease": "added output value",
+    "enterpriseCount": "enterprises",
+    "rdIntensity": "R&D intensity",
+    "digitalisationRate": "digitalisation rate",
+    "addedValuePerTonne": "added value per tonne",
+    "costSavingPerTonne": "cost saved per tonne",
 }
 """Quantity properties the report shows (local name -> wording), in this order."""
 
@@ -45,7 +54,7 @@ BOUND_WORDS = {"exact": "", "at least": "more than", "at most": "at most", "abou
 
 
 _QUANTITIES = """
-SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?ev ?asOf WHERE {
+SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?ev ?asOf ?inferred WHERE {
   VALUES ?p { MEASURES }
   ?s ?p ?q . ?q qudt:numericValue ?value .
   OPTIONAL { ?q qudt:unit ?unit OPTIONAL { ?unit rdfs:label ?unitLabel FILTER(langMatches(lang(?unitLabel), "en")) } }
@@ -55,6 +64,7 @@ SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?e
              FILTER(langMatches(lang(?productLabel), "en")) }
   OPTIONAL { ?q prov:wasDerivedFrom ?ev }
   OPTIONAL { ?q ckg:asOf ?asOf }
+  OPTIONAL { ?q ckg:inferred ?inferred }
 }
 """.replace("MEASURES", " ".join(f"ckg:{m}" for m in MEASURES))
 
@@ -62,7 +72,7 @@ SELECT ?s ?p ?q ?value ?unit ?unitLabel ?bound ?wording ?period ?productLabel ?e
 _SUBJECTS = """
 SELECT ?s ?label ?type ?targetYear ?dateWording ?goal WHERE {
   ?s a ?type . VALUES ?type { ckg:IndustrialCluster ckg:Firm ckg:EnterpriseGroup ckg:FirmCohort ckg:Project
-                              ckg:Target }
+                              ckg:Target ckg:IndustrialPark ckg:DevelopmentZone ckg:Province ckg:City ckg:County }
   OPTIONAL { ?s skos:prefLabel ?label FILTER(langMatches(lang(?label), "en")) }
   OPTIONAL { ?s a ckg:Target . OPTIONAL { ?s ckg:targetYear ?targetYear } OPTIONAL { ?s ckg:dateWording ?dateWording }
              OPTIONAL { ?s ckg:originalWording ?goal } }
@@ -79,13 +89,14 @@ def read_quantities(graph, *, as_of: int | None = None) -> dict:
     ``undated`` counts the figures and projects kept without a date."""
     found: dict[str, dict] = {}
     left_out: list[str] = []
-    for s, p, q, value, unit, unit_label, bound, wording, period, product, ev, dated in select(graph, _QUANTITIES):
+    for s, p, q, value, unit, unit_label, bound, wording, period, product, ev, dated, inferred in select(
+            graph, _QUANTITIES):
         d = found.get(q)
         if d is None:
             d = found[q] = {"subject": s, "measure": MEASURES[last_segment(p)], "value": float(value),
                             "unit": unit, "unit_label": unit_label, "bound": bound or "exact",
                             "wording": wording, "period": period, "product": product, "evidence": set(),
-                            "as_of": dated}
+                            "as_of": dated, "inferred": str(inferred).lower() == "true"}
         if ev:
             d["evidence"].add(ev)
     lifecycles = read_lifecycles(graph)
@@ -191,6 +202,7 @@ def key_figures(read: dict, members: set[str]) -> list[dict]:
             "wording": q["wording"],
             "period": q["period"],
             "as_of": q["as_of"],
+            "inferred": q["inferred"],
             "product": q["product"],
             "evidence": sorted(q["evidence"]),
         })

@@ -138,7 +138,7 @@ def test_planned_vs_in_operation_query(data):
         return [(r["state"], r["project"], r["stage"], r["date"]) for r in json.loads(out.stdout)]
 
     assert rows() == [("in operation", "Rolling project", "in operation", "2014-06")]
-    assert rows("--param", "asOf=2013") == [("planned", "Rolling project", "signed", "2012")]
+    assert rows("--param", "asOf=2013") == [("coming", "Rolling project", "signed", "2012")]
     assert rows("--param", "asOf=2011") == []  # not signed yet
 
 

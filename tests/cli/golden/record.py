@@ -78,6 +78,8 @@ NORMALISATIONS: list[tuple[re.Pattern[str], str]] = [
     # kg report names the commit of the checkout it runs from (a new one at every commit)
     (re.compile(r"commit [0-9a-f]{40}"), "commit <COMMIT>"),
     (re.compile(r'"commit": "[0-9a-f]{40}"'), '"commit": "<COMMIT>"'),
+    # kg info on a store lists when each file was loaded (UTC, to the second: a new time every run)
+    (re.compile(r"loaded \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"), "loaded <TIME>"),
 ]
 
 
