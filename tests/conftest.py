@@ -23,6 +23,23 @@ GOOD = (DATA / "good.ttl").read_text(encoding="utf-8")
 """A two-firm graph that validates: Alpha Alumina supplies Beta Smelter with alumina, with evidence."""
 
 
+SOURCE = PREFIXES + """
+ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
+ckr:ev a ckg:Evidence ; prov:value "A supplies 70% of B's alumina." ; prov:hadPrimarySource ckr:art .
+"""
+"""An article and its evidence: 6 triples. With :data:`FIRMS`, two files that validate only together
+(the files of the replace and remove tests, on a store and on a server)."""
+
+FIRMS = PREFIXES + """
+ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
+ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
+    ckg:share 0.7 ; prov:wasDerivedFrom ckr:ev .
+"""
+"""Two firms and a supply relation (share 0.7) citing :data:`SOURCE`'s evidence: 12 triples (3 + 3 + 6),
+and 1 derived: ckr:a ckg:suppliesTo ckr:b."""
+
+
 def run(runner: CliRunner, *args: str):
     """``kg ARGS`` in-process; exceptions propagate (a traceback is a test failure, not an output)."""
     return runner.invoke(cli, list(args), catch_exceptions=False)

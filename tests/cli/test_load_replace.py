@@ -7,24 +7,10 @@ import os
 
 import pytest
 from click.testing import CliRunner
-from conftest import PREFIXES, WIDTH
+from conftest import FIRMS, SOURCE, WIDTH
 
 from kg.cli.main import COMMANDS, cli
 from kg.rdf.graph import count_triples, open_graph
-
-SOURCE = PREFIXES + """
-ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
-ckr:ev a ckg:Evidence ; prov:value "A supplies 70% of B's alumina." ; prov:hadPrimarySource ckr:art .
-"""
-"""6 triples."""
-
-FIRMS = PREFIXES + """
-ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
-    ckg:share 0.7 ; prov:wasDerivedFrom ckr:ev .
-"""
-"""12 triples and 1 derived."""
 
 
 def kg_group():

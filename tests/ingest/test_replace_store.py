@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PREFIXES
+from conftest import FIRMS, PREFIXES, SOURCE
 
 from kg.errors import StoreError, ValidationFailed
 from kg.ingest.load import load_into_store, remove_from_store
@@ -18,20 +18,6 @@ from kg.rdf.generations import LEDGER_DIR
 from kg.rdf.graph import count_triples, open_graph
 from kg.rdf.skolem import file_digest, skolem_iri
 from kg.services.info import files_info
-
-SOURCE = PREFIXES + """
-ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
-ckr:ev a ckg:Evidence ; prov:value "A supplies 70% of B's alumina." ; prov:hadPrimarySource ckr:art .
-"""
-"""6 triples: an article and its evidence."""
-
-FIRMS = PREFIXES + """
-ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
-    ckg:share 0.7 ; prov:wasDerivedFrom ckr:ev .
-"""
-"""12 triples (3 + 3 + 6), and 1 derived: ckr:a ckg:suppliesTo ckr:b."""
 
 LABELS = PREFIXES + """
 ckr:a skos:prefLabel "Alpha Alumina"@en ; skos:altLabel "Alpha"@en .

@@ -16,7 +16,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 from click.testing import CliRunner
-from conftest import GOOD, PREFIXES, run
+from conftest import FIRMS, GOOD, PREFIXES, SOURCE, run
 from rdflib import Literal
 from rdflib.compare import isomorphic
 
@@ -369,20 +369,6 @@ def test_loading_the_bundled_data_twice_adds_nothing(empty):
 
 
 # ---------------------------------------------------------------- replacing and removing (issue 14)
-
-SOURCE = PREFIXES + """
-ckr:art a ckg:Article ; dcterms:title "T" ; dcterms:identifier "t.txt" .
-ckr:ev a ckg:Evidence ; prov:value "A supplies 70% of B's alumina." ; prov:hadPrimarySource ckr:art .
-"""
-"""6 triples (tests/ingest/test_replace_store.py has the same graphs, on a store)."""
-
-FIRMS = PREFIXES + """
-ckr:a a ckg:Firm ; skos:prefLabel "Alpha Alumina"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:b a ckg:Firm ; skos:prefLabel "Beta Smelter"@en ; prov:wasDerivedFrom ckr:ev .
-ckr:r a ckg:SupplyRelation ; ckg:supplier ckr:a ; ckg:customer ckr:b ; ckg:product ckp:alumina ;
-    ckg:share 0.7 ; prov:wasDerivedFrom ckr:ev .
-"""
-"""12 triples and 1 derived (ckr:a ckg:suppliesTo ckr:b)."""
 
 LABELS = PREFIXES + 'ckr:a skos:prefLabel "Alpha Alumina"@en ; skos:altLabel "Alpha"@en .\n'
 """2 triples; the first is also in FIRMS."""
