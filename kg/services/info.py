@@ -35,10 +35,11 @@ def files_info(*, store: str | None = None, graph=None) -> dict:
 
 
 INSTANCE_CLASSES = [
-    "Firm", "EnterpriseGroup", "FirmCohort", "ResearchInstitution", "Association", "Organization",
-    "Country", "Province", "City", "County", "Region", "IndustrialPark", "DevelopmentZone",
-    "IndustrialCluster", "Project", "Cooperation", "Event", "SupplyRelation",
-    "Quantity", "Evidence", "Article", "InferenceRule", "Product", "Stage",
+    "Firm", "EnterpriseGroup", "FirmCohort", "ResearchInstitution", "Association", "GovernmentBody",
+    "Organization", "Person", "Country", "Province", "City", "County", "Region", "IndustrialPark",
+    "DevelopmentZone", "IndustrialCluster", "Project", "LifecycleEvent", "Target", "Recognition",
+    "Cooperation", "Event", "SupplyRelation", "Quantity", "Evidence", "Article", "InferenceRule",
+    "Product", "Stage",
 ]  # fmt: skip
 """The classes ``kg info`` counts, in this order (direct members, not subclasses)."""
 
