@@ -22,6 +22,7 @@ HIDDEN = ("section", "iri")
 
 DEPENDS_HEADINGS = {
     "firm": "Firm",
+    "as of": "As of",
     "esri": "Systemic risk (ESRI)",
     "supplier": "Suppliers",
     "customer": "Customers",
@@ -34,10 +35,10 @@ DEPENDS_HEADINGS = {
 }
 """The sections of a dependency card (kg.render.rows.card_rows), in order, with their headings."""
 
-DEPENDS_INLINE = ("esri",)
+DEPENDS_INLINE = ("esri", "as of")
 """Sections of a dependency card written as one paragraph (the firm's own figures)."""
 
-DEPENDS_SINGLE = ("firm", "esri")
+DEPENDS_SINGLE = ("firm", "esri", "as of")
 """Sections of a dependency card that hold one row (no count in the heading)."""
 
 DEPENDS_ABSENT = {"supplier": "none stated", "customer": "none stated", "dominator": "none"}
