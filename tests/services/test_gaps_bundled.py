@@ -35,15 +35,17 @@ EXPECTED = {
     # "short industrial chain" is a note, not a missing stage.
     "Binzhou high-end aluminium industry cluster": [C] * 10,
     # Zouping is only Weiqiao's headquarters: no source says where Weiqiao mines, refines or
-    # smelts, so the county has no upstream stage. Innovation Metal (alloy, phone shells; placed
-    # in Zouping by rule) and the Zouping deep processors (plate, strip, foil, wheels, auto parts)
+    # smelts, so the county has no upstream stage. Innovation Metal (alloy; placed in Zouping
+    # by rule) and the Zouping deep processors (plate, strip, foil, wheels, auto parts)
     # cover casting, forming, rolling and end products; extrusion and new materials not stated.
     "Zouping": [N, N, N, N, C, C, N, N, C, C],
-    # Article 003. The 90+ aluminium-related enterprises carry what Suixi makes: "secondary
-    # aluminum, aluminum extrusion, rolling, and die-casting", profiles, plates, strips and
-    # foils, aluminium-based composite materials, auto and motorcycle accessories. No primary
-    # aluminium, alumina, mining or energy is named.
-    "Suixi": [N, N, N, N, C, C, C, C, C, C],
+    # Article 003. The county's aluminium enterprises carry what Suixi makes: "secondary
+    # aluminum, aluminum extrusion, rolling, and die-casting" (casting, castings, extrusion,
+    # rolling covered). The "relatively complete industrial chain" of profiles, composites and
+    # accessories follows "Strive to …": a goal, so no end products are stated; new materials
+    # only by the Hardongsheng Aluminum-based New Materials project, signed and landed: coming.
+    # No primary aluminium, alumina, mining or energy is named.
+    "Suixi": [N, N, N, N, C, C, C, K, C, N],
     # Dashiqiao: the four profile makers of article 000 are there; nothing else is located there
     # (the city's statements are about Yingkou, not about the county).
     "Dashiqiao": [N, N, N, N, N, N, C, N, N, N],
