@@ -29,6 +29,8 @@ COMMANDS = {
         "A firm's customers, tier by tier (tier 1 = direct), with the evidence of each link."),
     "depends": ("kg.cli.commands.risk.depends",
         "A firm's dependency card: whom it needs, who needs it, and how much hangs on it."),
+    "export": ("kg.cli.commands.export.export",
+        'Write the supply network or the facts of the graph to a file for other tools.'),
     "find": ("kg.cli.commands.graph.find",
         'Find entities by name or alias (English or Chinese), best match first.'),
     "gaps": ("kg.cli.commands.supply.gaps",

@@ -151,11 +151,12 @@ def view_metrics(net, color_by: str, size_by: str | None, essential=None) -> dic
     wanted = {size_by} if size_by else set()
     if color_by == "risk":
         wanted.add("esri")
-    return {m: _measure(net, m, essential) for m in sorted(wanted)}
+    return {m: network_measure(net, m, essential) for m in sorted(wanted)}
 
 
-def _measure(net, name: str, essential=None) -> dict[str, float]:
-    """Node -> value of a measure on the whole supply network (not only the part in view)."""
+def network_measure(net, name: str, essential=None) -> dict[str, float]:
+    """Node -> value of a measure on the whole supply network (not only the part in view or
+    exported): capacity, pagerank, betweenness, dominated (weight) or esri ("stated" bound)."""
     if name == "capacity":
         return {n: float(d["capacity"]) for n, d in net.nodes(data=True) if d.get("capacity") is not None}
     if name == "pagerank":
