@@ -102,6 +102,8 @@ class Project:
     places: tuple[str, ...] = ()
     clusters: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    status_inferred: bool = False
+    """The status is inferred by a rule, not stated (the stage's event has ``ckg:inferred true``)."""
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ class Stage:
     date: str | None = None
     wording: str | None = None
     product: str | None = None
+    inferred: bool = False
+    """The event is inferred by a rule (``ckg:inferred true``), not stated."""
 
     @property
     def year(self) -> int | None:
@@ -133,9 +135,10 @@ def spell(stages: Iterable[Stage]) -> tuple[int | None, int | None]:
 
 
 _LIFECYCLE_QUERY = """
-SELECT ?n ?stage ?date ?wording ?product WHERE {
+SELECT ?n ?stage ?date ?wording ?product ?inferred WHERE {
   ?n ckg:lifecycle ?e . ?e ckg:lifecycleStage ?stage .
   OPTIONAL { ?e ckg:date ?date } OPTIONAL { ?e ckg:dateWording ?wording } OPTIONAL { ?e ckg:product ?product }
+  OPTIONAL { ?e ckg:inferred ?inferred }
 }
 """
 
@@ -147,8 +150,9 @@ _FIGURES_QUERY = "SELECT ?q ?date WHERE { ?q a ckg:Quantity ; ckg:asOf ?date }"
 def read_lifecycles(graph) -> dict[str, list[Stage]]:
     """Every subject's lifecycle events, sorted (one query)."""
     found: dict[str, set[Stage]] = {}
-    for n, stage, date, wording, product in select(graph, _LIFECYCLE_QUERY):
-        found.setdefault(n, set()).add(Stage(local_name(stage), date, wording, product))
+    for n, stage, date, wording, product, inferred in select(graph, _LIFECYCLE_QUERY):
+        found.setdefault(n, set()).add(Stage(local_name(stage), date, wording, product,
+                                             str(inferred).lower() in ("true", "1")))
     return {n: sorted(v, key=lambda s: (s.date or "", s.stage, s.wording or "", s.product or ""))
             for n, v in found.items()}
 

@@ -88,7 +88,13 @@ def target_quotes(t: dict) -> list[int]:
 
 
 def project_text(p: dict) -> str:
-    text = ", ".join(x for x in [p["status"], p.get("year")] if x)
+    """A project's stage, its date and investors.
+
+    >>> project_text({"status": "in operation", "status_inferred": True, "year": None, "investors": []})
+    'in operation (inferred by a rule)'
+    """
+    status = p["status"] + (" (inferred by a rule)" if p.get("status_inferred") else "")
+    text = ", ".join(x for x in [status, p.get("year")] if x)
     if p["investors"]:
         text += "; investors: " + ", ".join(p["investors"])
     return text

@@ -261,8 +261,10 @@ def gaps_rows(result) -> list[dict]:
             group = [p for p, st in projects if st == status]
             years = sorted({p.year for p in group if p.year})
             caps = [a for p in group for a in p.capacities]
+            inferred = sum(p.status_inferred for p in group)
             depth.append(f"{len(group)} project(s) {status if status == 'in operation' else 'coming, ' + status}"
                          + (f" ({', '.join(years)})" if years else "")
+                         + (f" ({inferred} of them by inference: a rule, not a source, says so)" if inferred else "")
                          + (": " + "; ".join(amounts(caps)) if caps and status != "in operation" else ""))
         depth += [f"{len(s.statements)} statement(s) on the whole chain"] if s.statements else []
         depth += amounts(s.totals, "stated for the whole cluster: ")

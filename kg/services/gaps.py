@@ -178,7 +178,8 @@ def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str], *,
             facts.projects[n] = Project(
                 n, label(n), stage.label if stage else None, stage.date if stage else None,
                 tuple(sorted(d.get("product", ()))), amounts(n),
-                names(d, "located"), names(d, "cluster"), quoted.get(n, ()))
+                names(d, "located"), names(d, "cluster"), quoted.get(n, ()),
+                status_inferred=bool(stage and stage.inferred))
         elif t & set(_KINDS):
             kind = "cohort" if "FirmCohort" in t else "group" if "EnterpriseGroup" in t else "firm"
             members = min(int(float(m)) for m in d["members"]) if d.get("members") else None

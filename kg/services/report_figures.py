@@ -106,6 +106,7 @@ def read_quantities(graph, *, as_of: int | None = None) -> dict:
         if d is None:
             stage = furthest(lifecycles.get(s, ()), as_of)
             d = subjects[s] = {"label": None, "kind": last_segment(kind), "status": stage.label if stage else None,
+                               "status_inferred": bool(stage and stage.inferred),
                                "year": stage.date if stage else None, "target_year": target_year,
                                "date_wording": date_wording, "goal": goal,
                                "absent": bool(as_of is not None and lifecycles.get(s) and stage is None
@@ -279,6 +280,7 @@ def projects(graph, read: dict, members: set[str]) -> list[dict]:
         if d["kind"] != "Project" or s not in members or d["absent"]:
             continue
         out.append({"project": s, "label": d["label"] or last_segment(s), "status": d["status"] or "not stated",
+                    "status_inferred": d["status_inferred"],
                     "year": d["year"], "investors": sorted(investors.get(s, ()))})
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     out.sort(key=lambda p: (order.get(p["status"], len(order)), p["year"] or "9999", p["label"].casefold()))

@@ -37,7 +37,7 @@ ex:lc1 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:startedProducing ; ckg:date
     ckg:product ckp:primary-aluminium .
 ex:mill a ckg:Firm ; skos:prefLabel "Mill"@en ; ckg:lifecycle ex:lc2 , ex:lc3 .
 ex:lc2 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:landed ; ckg:date "2011-05"^^xsd:gYearMonth .
-ex:lc3 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:inOperation ; ckg:dateWording "this year" .
+ex:lc3 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:inOperation ; ckg:dateWording "this year" ; ckg:inferred true .
 ex:trader a ckg:Firm ; skos:prefLabel "Trader"@en ; ckg:lifecycle ex:lc4 .
 ex:lc4 a ckg:LifecycleEvent ; ckg:lifecycleStage ckg:closed ; ckg:date "2015"^^xsd:gYear .
 ex:caster a ckg:Firm ; skos:prefLabel "Caster"@en ; ckg:outputValue ex:ov1 , ex:ov2 .
@@ -141,5 +141,5 @@ def test_lifecycles_read_from_oxigraph_and_rdflib_alike(graph, tmp_path):
     path = tmp_path / "t.ttl"
     path.write_text(DATA, encoding="utf-8")
     assert read_lifecycles(open_graph([path], ontology=False)) == read_lifecycles(graph)
-    assert read_lifecycles(graph)[EX + "mill"] == [Stage("inOperation", None, "this year"),
+    assert read_lifecycles(graph)[EX + "mill"] == [Stage("inOperation", None, "this year", inferred=True),
                                                   Stage("landed", "2011-05")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.rdf.graph import open_graph
+from kg.render.rows import gaps_rows
 from kg.services.gaps import gaps
 
 STAGES = ["energy", "mining", "alumina refining", "primary smelting", "casting and alloying",
@@ -68,6 +69,9 @@ def test_guangyuan_smelting_depth(graph):
     s = next(s for s in gaps(graph, "Guangyuan").stages if s.label == "primary smelting")
     # 2 projects in operation (undated: they landed in 2018; operating is inferred), 250,000 t/yr each
     assert [(p.status, p.year) for p, _ in s.operating] == [("in operation", None)] * 2
+    assert [p.status_inferred for p, _ in s.operating] == [True, True]  # rule-gradual-production
+    (row,) = [r for r in gaps_rows(gaps(graph, "Guangyuan")) if r["stage"] == "primary smelting"]
+    assert "2 project(s) in operation (2 of them by inference: a rule, not a source, says so)" in row["depth"]
     assert [(a.value, a.bound) for a in s.capacity] == [(500000.0, "exact")]
     assert {src.title for src in s.sources} == {'Guangyuan: Aluminum Industry "Industrial Challenge"'}
 
