@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.network.time import listed
 from kg.vocab.namespaces import last_segment
 
 VERDICTS = ("covered", "stated", "coming", "not stated")
@@ -142,9 +143,8 @@ class ChainFacts:
         >>> ChainFacts(left_out=[("p", "Mill: first stage dated 2020")], undated=4).as_of_note(2019)
         'As of 2019: left out 1 dated later (Mill: first stage dated 2020); kept 4 producers, projects and capacities with no date stated (assumed to hold in 2019).'
         """
-        shown = "; ".join(why for _, why in sorted(self.left_out, key=lambda t: t[1])[:5])
-        more = f"; and {len(self.left_out) - 5} more" if len(self.left_out) > 5 else ""
-        left = f"left out {len(self.left_out)} dated later ({shown}{more})" if self.left_out else "left out nothing"
+        shown = listed([why for _, why in sorted(self.left_out, key=lambda t: t[1])], "; ")
+        left = f"left out {len(self.left_out)} dated later ({shown})" if self.left_out else "left out nothing"
         kept = "producer, project or capacity" if self.undated == 1 else "producers, projects and capacities"
         return f"As of {year}: {left}; kept {self.undated} {kept} with no date stated (assumed to hold in {year})."
 

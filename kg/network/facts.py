@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.network.project import group_links
-from kg.network.time import furthest, read_lifecycles
+from kg.network.time import furthest, not_yet, read_lifecycles
 from kg.utils.text import format_number
 from kg.vocab.namespaces import local_name, sparql_prologue
 
@@ -176,9 +176,9 @@ def rdf_facts(graph, *, as_of: int | None = None) -> Facts:
     lifecycles = read_lifecycles(graph)
     for e, p, o in rows(_Q_PROJECTS):
         stages = lifecycles.get(str(e), ())
-        stage = furthest(stages, as_of)
-        if as_of is not None and stages and stage is None:
+        if not_yet(stages, as_of):
             continue  # not announced yet as of that year
+        stage = furthest(stages, as_of)
         proj = f.projects.setdefault(str(e), {"investors": set(), "products": set(),
                                               "status": stage.label if stage else None,
                                               "year": stage.date if stage else None})

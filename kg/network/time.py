@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.network.model import as_bool
 from kg.rdf.graph import select
 from kg.vocab.namespaces import local_name
 
@@ -119,6 +120,27 @@ def furthest(stages: Iterable[Stage], year: int | None = None) -> Stage | None:
     return best[1] if best else None
 
 
+def not_yet(stages: Iterable[Stage], year: int | None) -> bool:
+    """Whether a project with these lifecycle ``stages`` did not exist yet as of ``year``: it has
+    stages, and none of them holds then (:func:`furthest`). Never with no year or no stage.
+
+    >>> not_yet([Stage("signed", "2020")], 2019), not_yet([Stage("signed", "2020")], None), not_yet([], 2019)
+    (True, False, False)
+    """
+    stages = list(stages)
+    return year is not None and bool(stages) and furthest(stages, year) is None
+
+
+def listed(items: list[str], sep: str, most: int = 5) -> str:
+    """The first ``most`` items joined with ``sep``, and how many more.
+
+    >>> listed(list("abcdefg"), ", "), listed(["x"], "; ")
+    ('a, b, c, d, e, and 2 more', 'x')
+    """
+    more = f"{sep}and {len(items) - most} more" if len(items) > most else ""
+    return sep.join(items[:most]) + more
+
+
 def spell(stages: Iterable[Stage]) -> tuple[int | None, int | None]:
     """(start, end) years of a subject: its earliest dated presence stage and the year it closed
     (None when the sources give none). The GEXF spell of a node.
@@ -152,7 +174,7 @@ def read_lifecycles(graph) -> dict[str, list[Stage]]:
     found: dict[str, set[Stage]] = {}
     for n, stage, date, wording, product, inferred in select(graph, _LIFECYCLE_QUERY):
         found.setdefault(n, set()).add(Stage(local_name(stage), date, wording, product,
-                                             str(inferred).lower() in ("true", "1")))
+                                             inferred is not None and as_bool(inferred)))
     return {n: sorted(v, key=lambda s: (s.date or "", s.stage, s.wording or "", s.product or ""))
             for n, v in found.items()}
 
@@ -187,10 +209,9 @@ class AsOf:
         >>> AsOf(2019, [], 1, 0, 1).note()
         'As of 2019: left out nothing; kept 0 dated and 1 undated agent and 1 link (no date stated: assumed to hold in 2019).'
         """
-        out = ", ".join(f"{label}: {why}" for _, label, why in self.left_out[:5])
-        more = f", and {len(self.left_out) - 5} more" if len(self.left_out) > 5 else ""
+        out = listed([f"{label}: {why}" for _, label, why in self.left_out], ", ")
         left = (f"left out {len(self.left_out)} agent{'s' if len(self.left_out) != 1 else ''} dated later or "
-                f"closed ({out}{more})" if self.left_out else "left out nothing")
+                f"closed ({out})" if self.left_out else "left out nothing")
         return (f"As of {self.year}: {left}; kept {self.dated_nodes} dated and {self.undated_nodes} undated "
                 f"agent{'s' if self.undated_nodes != 1 else ''} and {self.links} link{'s' if self.links != 1 else ''} "
                 f"(no date stated: assumed to hold in {self.year}).")

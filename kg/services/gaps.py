@@ -27,7 +27,7 @@ from kg.analysis.gaps import Amount, ChainFacts, Producer, Project, Source, Stat
 from kg.lookup.clusters import cluster_label, resolve_cluster
 from kg.network.model import pick_label
 from kg.network.scheme import product_stages, read_stages
-from kg.network.time import furthest, read_lifecycles, spell, up_to
+from kg.network.time import furthest, not_yet, read_lifecycles, spell, up_to
 from kg.rdf.graph import select
 from kg.vocab.namespaces import local_name
 
@@ -206,7 +206,7 @@ def read_chain_facts(graph, scope: set[str], area: set[str], hq: set[str], *,
 
 def _absent(stages, year: int, *, project: bool) -> str | None:
     """Why a project or producer with these lifecycle ``stages`` is not there as of ``year``."""
-    if project and stages and furthest(stages, year) is None:
+    if project and not_yet(stages, year):
         first = min((s.year for s in stages if s.year is not None), default=None)
         return f"first stage dated {first}" if first is not None else None
     start, end = spell(stages)

@@ -85,11 +85,11 @@ def risk_network(graph, cluster: str | None, as_of: int | None = None):
         net, members, scope = scope_network(G)
     else:
         iri = resolve_cluster(graph, cluster)
-        members = cluster_members(graph, iri) & set(G)
+        in_cluster = cluster_members(graph, iri)
+        members = in_cluster & set(G)
         label = next((lab for n in members for c, lab in zip(G.nodes[n].get("clusters") or [],
                                                               G.nodes[n].get("cluster_labels") or [])
                       if c == iri), None) or cluster
-        in_cluster = cluster_members(graph, iri)
         net, members, scope = scope_network(G, members, label)
     if G.graph.get("as_of") is not None:  # what the ranked network as of the year left out and kept
         net.graph["as_of"] = scoped(G.graph["as_of"], net, in_cluster)

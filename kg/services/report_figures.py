@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from kg.network.time import furthest, read_lifecycles, up_to
+from kg.network.model import as_bool
+from kg.network.time import furthest, listed, not_yet, read_lifecycles, up_to
 from kg.rdf.graph import select
 from kg.render.text import format_unit, quantity
 from kg.services.report_quotes import QuoteBook, bare_quote, cite_in_text
@@ -96,7 +97,7 @@ def read_quantities(graph, *, as_of: int | None = None) -> dict:
             d = found[q] = {"subject": s, "measure": MEASURES[last_segment(p)], "value": float(value),
                             "unit": unit, "unit_label": unit_label, "bound": bound or "exact",
                             "wording": wording, "period": period, "product": product, "evidence": set(),
-                            "as_of": dated, "inferred": str(inferred).lower() == "true"}
+                            "as_of": dated, "inferred": inferred is not None and as_bool(inferred)}
         if ev:
             d["evidence"].add(ev)
     lifecycles = read_lifecycles(graph)
@@ -109,8 +110,7 @@ def read_quantities(graph, *, as_of: int | None = None) -> dict:
                                "status_inferred": bool(stage and stage.inferred),
                                "year": stage.date if stage else None, "target_year": target_year,
                                "date_wording": date_wording, "goal": goal,
-                               "absent": bool(as_of is not None and lifecycles.get(s) and stage is None
-                                              and last_segment(kind) == "Project")}
+                               "absent": last_segment(kind) == "Project" and not_yet(lifecycles.get(s, ()), as_of)}
         if label is not None and (d["label"] is None or label < d["label"]):
             d["label"] = label
     undated = 0
@@ -140,7 +140,7 @@ def as_of_note(read: dict) -> str | None:
     year = read.get("as_of")
     if year is None:
         return None
-    shown = "; ".join(read["left_out"][:5]) + (f"; and {len(read['left_out']) - 5} more" if len(read["left_out"]) > 5 else "")
+    shown = listed(read["left_out"], "; ")
     left = (f"left out {len(read['left_out'])} figure{'s' if len(read['left_out']) != 1 else ''} or project"
             f"{'s' if len(read['left_out']) != 1 else ''} dated later ({shown})") if read["left_out"] else "left out nothing"
     kept = "figure or project" if read["undated"] == 1 else "figures and projects"
